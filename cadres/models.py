@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE_TEAM = "village_team", _("Village work team")
+
+
+class OrgUnit(MP_Node):
+    """A node of the organisation tree. `path` (materialised) is what every scope filters on."""
+
+    code = models.CharField(_("unit code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=20, choices=UnitLevel.choices)
+    min_on_duty = models.PositiveSmallIntegerField(
+        _("minimum on duty"),
+        default=1,
+        help_text=_("How many people must stay at their post while others are away training."),
+    )
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, other: "OrgUnit") -> bool:
+        """True when `other` is this unit or lies below it."""
+        return other.path.startswith(self.path)
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class CadreCategory(models.TextChoices):
+    FIRST_SECRETARY = "first_secretary", _("First secretary")
+    TEAM_LEADER = "team_leader", _("Work-team leader")
+    TEAM_MEMBER = "team_member", _("Work-team member")
+    TOWNSHIP = "township", _("Township cadre")
+    VILLAGE = "village", _("Village cadre")
+    COUNTY_DEPARTMENT = "county_department", _("County department cadre")
+
+
+class Rank(models.TextChoices):
+    COUNTY_CHIEF = "county_chief", _("County/division head")
+    COUNTY_DEPUTY = "county_deputy", _("County/division deputy")
+    SECTION_CHIEF = "section_chief", _("Township/section head")
+    SECTION_DEPUTY = "section_deputy", _("Township/section deputy")
+    CLERK = "clerk", _("Clerk")
+    STAFF = "staff", _("Staff")
+    NONE = "none", _("Other / not ranked")
+
+
+class Cadre(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cadre", verbose_name=_("login")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("unit"))
+    category = models.CharField(_("category"), max_length=30, choices=CadreCategory.choices)
+    rank = models.CharField(_("rank"), max_length=30, choices=Rank.choices, default=Rank.NONE)
+    sending_unit = models.CharField(_("sending unit"), max_length=100, blank=True)
+    posted_on = models.DateField(_("date posted"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["unit__path", "name"]
+        indexes = [models.Index(fields=["unit", "category"], name="cadre_unit_category")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+def mask_id_number(id_number: str) -> str:
+    """Keep the region prefix and the last four characters: 1101**********1234."""
+    if len(id_number) <= 8:
+        return "*" * len(id_number)
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+class Officer(models.Model):
+    """An organisation-department account bound to one unit: it sees that subtree only."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer", verbose_name=_("login")
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="officers", verbose_name=_("unit"))
+
+    class Meta:
+        verbose_name = _("organisation officer")
+        verbose_name_plural = _("organisation officers")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit}"

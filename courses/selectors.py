@@ -1,0 +1,188 @@
+"""Reads about courses and study. Each function makes a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from cadres.models import Cadre
+from courses.models import CourseProgress, CoursePage, CreditEntry, LessonPage, LessonProgress, Requirement, YearlyTarget
+
+DEFAULT_YEARLY_HOURS = Decimal(50)  # 全国干部教育培训规划 (2023–2027): 50 online hours a year
+
+
+def ancestor_paths(path: str, steplen: int = 4) -> list[str]:
+    """The materialised paths of a unit and every unit above it."""
+    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
+
+
+def requirements_for_cadre(*, cadre: Cadre, year: int) -> list[Requirement]:
+    """Requirements that bind this cadre this year, one per course (the earliest due date wins)."""
+    candidates = (
+        Requirement.objects.filter(year=year, unit__path__in=ancestor_paths(cadre.unit.path), course__live=True)
+        .select_related("course", "course__category", "unit")
+        .order_by("due_date", "pk")
+    )
+    by_course: dict[int, Requirement] = {}
+    for requirement in candidates:
+        if (not requirement.categories or cadre.category in requirement.categories) and (
+            requirement.course_id not in by_course
+        ):
+            by_course[requirement.course_id] = requirement
+    return list(by_course.values())
+
+
+@dataclass(frozen=True)
+class RequiredCourse:
+    course: CoursePage
+    due_date: date
+    progress: CourseProgress | None
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.progress and self.progress.completed_at)
+
+    @property
+    def percent(self) -> int:
+        return self.progress.percent if self.progress else 0
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.completed and self.due_date < today
+
+    def days_overdue(self, today: date) -> int:
+        return (today - self.due_date).days if self.is_overdue(today) else 0
+
+
+@dataclass(frozen=True)
+class MyLearning:
+    required: list[RequiredCourse]
+    electives: list[CourseProgress]
+    recent: list[CourseProgress]
+    hours_this_year: Decimal
+    target_hours: Decimal
+    today: date
+
+    @property
+    def hours_percent(self) -> int:
+        if not self.target_hours:
+            return 100
+        return min(100, int(100 * self.hours_this_year / self.target_hours))
+
+    @property
+    def overdue(self) -> list[RequiredCourse]:
+        return [r for r in self.required if r.is_overdue(self.today)]
+
+    @property
+    def due(self) -> list[RequiredCourse]:
+        return [r for r in self.required if not r.completed]
+
+
+def yearly_target_hours(*, category: str, year: int) -> Decimal:
+    target = (
+        YearlyTarget.objects.filter(category=category)
+        .filter(Q(year=year) | Q(year__isnull=True))
+        .order_by("year")  # a year-specific target sorts before the all-years default
+        .first()
+    )
+    return target.hours if target else DEFAULT_YEARLY_HOURS
+
+
+def hours_earned(*, cadre: Cadre, year: int) -> Decimal:
+    total = CreditEntry.objects.filter(cadre=cadre, year=year).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def my_learning(*, cadre: Cadre, today: date) -> MyLearning:
+    requirements = requirements_for_cadre(cadre=cadre, year=today.year)
+    progress_rows = {
+        p.course_id: p
+        for p in CourseProgress.objects.filter(cadre=cadre).select_related("course").order_by("-last_studied_at")
+    }
+    required = [
+        RequiredCourse(course=r.course, due_date=r.due_date, progress=progress_rows.get(r.course_id))
+        for r in requirements
+    ]
+    # Overdue first (most overdue at the top), then by due date; finished ones last.
+    required.sort(key=lambda r: (r.completed, not r.is_overdue(today), r.due_date))
+    required_ids = {r.course.pk for r in required}
+    electives = [p for p in progress_rows.values() if p.course_id not in required_ids]
+    return MyLearning(
+        required=required,
+        electives=electives,
+        recent=list(progress_rows.values())[:5],
+        hours_this_year=hours_earned(cadre=cadre, year=today.year),
+        target_hours=yearly_target_hours(category=cadre.category, year=today.year),
+        today=today,
+    )
+
+
+def catalogue_courses(
+    *, category_id: int | None = None, kind: str = "", tag: str = "", query: str = ""
+) -> QuerySet[CoursePage]:
+    courses = CoursePage.objects.live().select_related("category", "cover").prefetch_related("tags")
+    if category_id:
+        courses = courses.filter(category_id=category_id)
+    if kind == "required":
+        courses = courses.filter(is_required=True)
+    elif kind == "elective":
+        courses = courses.filter(is_required=False)
+    if tag:
+        courses = courses.filter(tags__name=tag)
+    for term in query.split():
+        courses = courses.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
+    return courses.order_by("-is_required", "path").distinct()
+
+
+def progress_by_course(*, cadre: Cadre | None, course_ids) -> dict[int, CourseProgress]:
+    if cadre is None:
+        return {}
+    return {p.course_id: p for p in CourseProgress.objects.filter(cadre=cadre, course_id__in=list(course_ids))}
+
+
+def lesson_progress_map(*, cadre: Cadre | None, lesson_ids) -> dict[int, LessonProgress]:
+    if cadre is None:
+        return {}
+    return {p.lesson_id: p for p in LessonProgress.objects.filter(cadre=cadre, lesson_id__in=list(lesson_ids))}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    page: CoursePage | LessonPage
+    course_title: str
+    snippet: str
+
+
+def _snippet(text: str, term: str, width: int = 40) -> str:
+    at = text.find(term)
+    if at < 0:
+        return text[: width * 2]
+    start = max(0, at - width)
+    prefix = "…" if start else ""
+    return prefix + text[start : at + len(term) + width].replace("\n", " ")
+
+
+def search_study_pages(*, query: str, limit: int = 50) -> list[SearchHit]:
+    """Courses and lessons whose title or text contain every word of the query (substring match)."""
+    terms = query.split()
+    if not terms:
+        return []
+    match = Q()
+    for term in terms:
+        match &= Q(title__icontains=term) | Q(search_text__icontains=term)
+    courses = list(CoursePage.objects.live().filter(match).order_by("path")[:limit])
+    lessons = list(LessonPage.objects.live().filter(match).order_by("path")[:limit])
+    parent_paths = {lesson.path[: -LessonPage.steplen] for lesson in lessons}
+    parents = {c.path: c.title for c in CoursePage.objects.filter(path__in=parent_paths).only("path", "title")}
+    hits = [SearchHit(page=c, course_title=c.title, snippet=_snippet(c.search_text, terms[0])) for c in courses]
+    hits += [
+        SearchHit(
+            page=lesson,
+            course_title=parents.get(lesson.path[: -LessonPage.steplen], ""),
+            snippet=_snippet(lesson.search_text, terms[0]),
+        )
+        for lesson in lessons
+    ]
+    return hits

@@ -1,0 +1,133 @@
+"""Factories that keep related rows coherent: a cadre always gets a login and a real unit."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from cadres.models import CadreCategory, Cadre, Gender, Officer, OrgUnit, UnitLevel
+from cadres.roles import CADRE_GROUP, OFFICER_GROUP, TRAINER_GROUP, ensure_role_groups
+
+User = get_user_model()
+_serial = itertools.count(1)
+
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CHECK_CHARS = "10X98765432"
+
+
+def valid_id_number(serial: int | None = None, *, region: str = "110101", born: date = date(1985, 3, 7)) -> str:
+    """A syntactically valid 18-digit resident ID number (ISO 7064 MOD 11-2 check character)."""
+    serial = next(_serial) if serial is None else serial
+    body = f"{region}{born:%Y%m%d}{serial % 1000:03d}"
+    check = ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return body + check
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "pass-word-123")
+        if create:
+            obj.save(update_fields=["password"])
+
+
+def unit_root(*, code: str = "C01", name: str = "示范县", level: str = UnitLevel.COUNTY, min_on_duty: int = 1) -> OrgUnit:
+    return OrgUnit.add_root(code=code, name=name, level=level, min_on_duty=min_on_duty)
+
+
+def unit_child(parent: OrgUnit, *, code: str, name: str | None = None, level: str = UnitLevel.TOWNSHIP,
+               min_on_duty: int = 1) -> OrgUnit:
+    parent.refresh_from_db()
+    return parent.add_child(code=code, name=name or code, level=level, min_on_duty=min_on_duty)
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadre
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"干部{n}")
+    gender = Gender.MALE
+    birth_date = date(1985, 3, 7)
+    id_number = factory.LazyFunction(valid_id_number)
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    category = CadreCategory.FIRST_SECRETARY
+
+    @factory.post_generation
+    def in_cadre_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.user.groups.add(ensure_role_groups()[CADRE_GROUP])
+
+
+def make_officer(unit: OrgUnit, *, username: str | None = None) -> User:
+    user = UserFactory(username=username or f"officer-{unit.code}")
+    Officer.objects.create(user=user, unit=unit)
+    user.groups.add(ensure_role_groups()[OFFICER_GROUP])
+    return user
+
+
+def make_trainer(*, username: str = "trainer") -> User:
+    user = UserFactory(username=username)
+    user.groups.add(ensure_role_groups()[TRAINER_GROUP])
+    return user
+
+
+def make_admin(*, username: str = "admin") -> User:
+    return User.objects.create_superuser(username=username, password="pass-word-123")
+
+
+def home_page():
+    """The site's HomePage, created under Wagtail's root the first time it is asked for."""
+    from lms.models import HomePage
+
+    existing = HomePage.objects.first()
+    if existing:
+        return existing
+    # Replace Wagtail's placeholder "Welcome" page (and the site pointing at it).
+    Page.objects.filter(depth=2).delete()
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="尖兵", slug="home"))
+    Site.objects.update_or_create(
+        hostname="localhost", defaults={"root_page": home, "is_default_site": True, "site_name": "尖兵"}
+    )
+    return home
+
+
+def course_index():
+    from courses.models import CourseIndexPage
+
+    existing = CourseIndexPage.objects.first()
+    if existing:
+        return existing
+    return home_page().add_child(instance=CourseIndexPage(title="课程", slug="courses"))
+
+
+def make_course(*, title: str = "乡村振兴战略", lessons: int = 2, minutes: int = 10, credit_hours=2, **fields):
+    """A live course with `lessons` live text lessons of `minutes` each."""
+    from courses.models import CoursePage, LessonPage
+
+    course = course_index().add_child(
+        instance=CoursePage(title=title, summary=fields.pop("summary", f"{title}课程简介"), credit_hours=credit_hours,
+                            **fields)
+    )
+    for number in range(1, lessons + 1):
+        course.add_child(
+            instance=LessonPage(
+                title=f"{title} 第{number}讲",
+                minutes=minutes,
+                body=[("paragraph", f"<p>{title}第{number}讲正文</p>")],
+            )
+        )
+    return course
