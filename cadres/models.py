@@ -20,8 +20,12 @@ class OrgUnit(MP_Node):
     level = models.CharField(_("level"), max_length=20, choices=UnitLevel.choices)
     min_on_duty = models.PositiveSmallIntegerField(
         _("minimum on duty"),
-        default=1,
-        help_text=_("How many people must stay at their post while others are away training."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many people must stay at their post while others are away training. "
+            "Blank: at least one person and at least a third of the unit."
+        ),
     )
 
     node_order_by = ["code"]

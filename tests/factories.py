@@ -42,12 +42,12 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save(update_fields=["password"])
 
 
-def unit_root(*, code: str = "C01", name: str = "示范县", level: str = UnitLevel.COUNTY, min_on_duty: int = 1) -> OrgUnit:
+def unit_root(*, code: str = "C01", name: str = "示范县", level: str = UnitLevel.COUNTY, min_on_duty: int | None = None) -> OrgUnit:
     return OrgUnit.add_root(code=code, name=name, level=level, min_on_duty=min_on_duty)
 
 
 def unit_child(parent: OrgUnit, *, code: str, name: str | None = None, level: str = UnitLevel.TOWNSHIP,
-               min_on_duty: int = 1) -> OrgUnit:
+               min_on_duty: int | None = None) -> OrgUnit:
     parent.refresh_from_db()
     return parent.add_child(code=code, name=name or code, level=level, min_on_duty=min_on_duty)
 
