@@ -153,6 +153,7 @@ class SearchHit:
     page: CoursePage | LessonPage
     course_title: str
     snippet: str
+    is_lesson: bool = False
 
 
 def _snippet(text: str, term: str, width: int = 40) -> str:
@@ -182,6 +183,7 @@ def search_study_pages(*, query: str, limit: int = 50) -> list[SearchHit]:
             page=lesson,
             course_title=parents.get(lesson.path[: -LessonPage.steplen], ""),
             snippet=_snippet(lesson.search_text, terms[0]),
+            is_lesson=True,
         )
         for lesson in lessons
     ]

@@ -1,0 +1,55 @@
+# Jianbing: `make run` to try it, `make test` to check it. Needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run install install-dev migrate demo static serve test lint format check bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+demo: migrate
+	$(BIN)/python manage.py load_demo_data
+
+static: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: demo static  ## install, migrate, load demo data, collect static files and serve on SQLite
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev  ## the whole test suite (DATABASE_URL selects PostgreSQL)
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install-dev
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install-dev  ## performance figures as JSON lines
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
