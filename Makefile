@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run install install-dev migrate demo static serve test lint format check bench clean
+.PHONY: run install install-dev migrate demo static serve test lint format check bench messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ format: install-dev
 check: install-dev
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install-dev  ## extract msgids, fill them from locale/parts/*.json, compile (needs gettext)
+	$(BIN)/python scripts/messages.py
 
 bench: install-dev  ## performance figures as JSON lines
 	$(BIN)/python -m benchmarks.run

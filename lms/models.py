@@ -20,17 +20,14 @@ class HomePage(Page):
         InlinePanel("featured_courses", label=_("Featured courses"), max_num=6),
     ]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage", "lms.AnnouncementIndexPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
 
     def announcements(self, limit: int = 5):
-        return (
-            AnnouncementPage.objects.live()
-            .descendant_of(self)
-            .order_by("-date", "-first_published_at")[:limit]
-        )
+        return AnnouncementPage.objects.live().descendant_of(self).order_by("-date", "-first_published_at")[:limit]
 
     def featured(self):
         return [f.course.specific for f in self.featured_courses.select_related("course") if f.course.live]

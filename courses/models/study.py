@@ -40,6 +40,10 @@ class Requirement(models.Model):
         labels = dict(CadreCategory.choices)
         return [str(labels.get(c, c)) for c in self.categories]
 
+    @property
+    def category_display(self) -> str:
+        return "、".join(self.category_labels()) or str(_("All categories"))
+
 
 class CourseProgress(models.Model):
     """One row per cadre and course studied: the summary that lists and reports read."""

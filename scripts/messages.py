@@ -1,0 +1,71 @@
+"""Refresh the Chinese catalogue: extract msgids, fill them from locale/parts/*.json, compile.
+
+Run with `make messages` (needs GNU gettext's xgettext for extraction). Each feature area keeps
+its translations in locale/parts/<area>.json as {"English msgid": "中文"}, so parallel work
+never conflicts inside one .po file. Plural msgids take the same Chinese for every count.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+PO_PATH = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PARTS = ROOT / "locale" / "parts"
+IGNORED = [".venv", "staticfiles", "media", "tests", "benchmarks", "artifacts", "node_modules"]
+
+
+def extract() -> None:
+    command = [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location"]
+    for pattern in IGNORED:
+        command += ["--ignore", pattern]
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def load_parts() -> dict[str, str]:
+    translations: dict[str, str] = {}
+    for part in sorted(PARTS.glob("*.json")):
+        translations.update(json.loads(part.read_text(encoding="utf-8")))
+    return translations
+
+
+def fill(po: polib.POFile, translations: dict[str, str]) -> list[str]:
+    po.metadata["Language"] = "zh_Hans"
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    missing = []
+    for entry in po:
+        chinese = translations.get(entry.msgid)
+        if entry.msgid_plural:
+            chinese = chinese or translations.get(entry.msgid_plural)
+            if chinese:
+                entry.msgstr_plural = {0: chinese}
+        elif chinese:
+            entry.msgstr = chinese
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        if not chinese:
+            missing.append(entry.msgid)
+    return missing
+
+
+def main() -> int:
+    if "--no-extract" not in sys.argv:
+        extract()
+    po = polib.pofile(str(PO_PATH))
+    missing = fill(po, load_parts())
+    po.save(str(PO_PATH))
+    po.save_as_mofile(str(PO_PATH.with_suffix(".mo")))
+    for msgid in missing:
+        print(f"untranslated: {msgid!r}", file=sys.stderr)
+    print(f"{len(po)} messages, {len(missing)} untranslated", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
