@@ -61,6 +61,9 @@ class CourseProgress(models.Model):
         constraints = [models.UniqueConstraint(fields=["cadre", "course"], name="one_progress_per_cadre_course")]
         indexes = [models.Index(fields=["cadre", "-last_studied_at"], name="progress_recent")]
 
+    def __str__(self) -> str:
+        return f"{self.cadre_id} · {self.course_id} · {self.percent}%"
+
     @property
     def percent(self) -> int:
         if self.completed_at:
@@ -83,6 +86,9 @@ class LessonProgress(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cadre", "lesson"], name="one_progress_per_cadre_lesson")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} · {self.lesson_id} · {self.credited_seconds}s"
 
 
 class CreditSource(models.TextChoices):
@@ -116,6 +122,9 @@ class CreditEntry(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["cadre", "year"], name="credit_cadre_year")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} · {self.year} · {self.hours} ({self.source})"
 
 
 class YearlyTarget(models.Model):
