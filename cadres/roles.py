@@ -46,8 +46,10 @@ _GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     ADMINISTRATOR_GROUP: [("wagtailadmin", "access_admin")],
 }
 
-# Page permissions trainers hold on the site's home page and everything below it.
-TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+# Page permissions trainers hold on the site's home page and everything below it. No
+# publish_page: Wagtail lets anyone who may publish skip the review workflow, and every
+# course must pass review (draft → review → publish) before cadres see it.
+TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
 
 
 def ensure_role_groups() -> dict[str, Group]:
@@ -89,10 +91,7 @@ NOTHING = Scope(path=None, nothing=True)
 
 
 def is_administrator(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and (user.is_superuser or user.groups.filter(name=ADMINISTRATOR_GROUP).exists())
-    )
+    return bool(user.is_authenticated and (user.is_superuser or user.groups.filter(name=ADMINISTRATOR_GROUP).exists()))
 
 
 def scope_for(user) -> Scope:
