@@ -14,7 +14,9 @@ from courses.models import Requirement
 def requirements_in_scope(user) -> QuerySet[Requirement]:
     """Requirements on units the user manages: an officer's subtree, everything for administrators."""
     scope = scope_for(user)
-    requirements = Requirement.objects.select_related("course", "unit")
+    requirements = Requirement.objects.select_related("course", "unit").order_by(
+        "-year", "due_date", "unit__path", "pk"
+    )
     if scope.nothing:
         return requirements.none()
     if scope.everything:
@@ -34,8 +36,7 @@ class ScopedQuerysetMixin:
 
 
 class RequirementIndexView(ScopedQuerysetMixin, generic.IndexView):
-    def get_base_queryset(self):
-        return requirements_in_scope(self.request.user).order_by("-year", "due_date", "unit__path")
+    pass
 
 
 class RequirementCreateView(generic.CreateView):

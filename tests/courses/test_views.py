@@ -62,7 +62,7 @@ class TestMyLearning:
     def test_empty_state_without_requirements(self, cadre_client):
         response = cadre_client.get("/me/")
         assert response.status_code == 200
-        assert "No required courses have been assigned to you this year." in response.content.decode()
+        assert "本年度暂未给您安排必修课程。" in response.content.decode()
 
     def test_overdue_required_courses_come_first(self, cadre_client, unit):
         today = timezone.localdate()
@@ -72,7 +72,7 @@ class TestMyLearning:
         _require(overdue, unit, due=today - timedelta(days=3))
         body = cadre_client.get("/me/").content.decode()
         assert body.index("已逾期课程") < body.index("后到期课程")
-        assert "Overdue by 3 days" in body
+        assert "已逾期 3 天" in body
 
     def test_requirement_for_another_category_is_not_shown(self, cadre_client, unit):
         course = make_course(title="村干部专题")

@@ -84,7 +84,7 @@ class TestHomePage:
         body = client.get("/").content.decode()
         assert "due-summary" in body
         assert "必修课" in body
-        assert "1 required course is overdue" in body
+        assert "有 1 门必修课已逾期" in body
 
     def test_a_draft_announcement_is_not_listed(self, client):
         home = home_page()
