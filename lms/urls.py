@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/", course_views.my_learning, name="my-learning"),
     path("search/", course_views.search, name="search"),
     path("api/v1/lessons/<int:lesson_id>/heartbeat", course_views.heartbeat, name="lesson-heartbeat"),
+    path("rotations/", include("rotations.urls")),
 ]
 
 if settings.DEBUG:

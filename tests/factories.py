@@ -131,3 +131,92 @@ def make_course(*, title: str = "乡村振兴战略", lessons: int = 2, minutes:
             )
         )
     return course
+
+
+def make_programme(unit: OrgUnit, *, population: list[OrgUnit] | None = None, name: str = "乡村振兴轮训",
+                   starts_on: date = date(2030, 3, 1), ends_on: date = date(2030, 12, 31), credit_hours=24, **fields):
+    """A rotation programme organised by `unit`, whose population is `population` (default: `unit`'s subtree)."""
+    from rotations.models import Programme
+
+    programme = Programme.objects.create(
+        unit=unit, name=name, starts_on=starts_on, ends_on=ends_on, credit_hours=credit_hours, **fields
+    )
+    programme.population_units.set(population or [unit])
+    return programme
+
+
+def make_batch(programme, *, number: int | None = None, starts_on: date = date(2030, 4, 1), days: int = 2,
+               capacity: int = 30, venue: str = "县委党校"):
+    """A batch with morning and afternoon sessions on each of its `days` days."""
+    from datetime import timedelta
+
+    from rotations.services.programmes import batch_create
+
+    if number is None:
+        number = programme.batches.count() + 1
+    return batch_create(programme=programme, number=number, starts_on=starts_on,
+                        ends_on=starts_on + timedelta(days=days - 1), capacity=capacity, venue=venue)
+
+
+# ---------------------------------------------------------------------------- quizzes
+
+
+def make_question_bank(*, name: str = "乡村振兴题库", owner=None):
+    from quizzes.models import QuestionBank
+
+    return QuestionBank.objects.create(name=name, owner=owner)
+
+
+def make_question(bank=None, *, kind: str = "single", stem: str | None = None, points=1, options=None,
+                  correct=(0,), category=None, partial_credit: bool = False, true_false: bool | None = None,
+                  accepted: str = "", explanation: str = "解析"):
+    """A question with options A, B, C… (`correct` holds the indexes of the right ones)."""
+    from quizzes.models import Option, Question
+
+    bank = bank or make_question_bank()
+    question = Question.objects.create(
+        bank=bank, category=category, kind=kind, stem=stem or f"<p>第{next(_serial)}题</p>", points=points,
+        partial_credit=partial_credit, true_false_answer=true_false, accepted_answers=accepted,
+        explanation=explanation,
+    )
+    if kind in ("single", "multiple"):
+        for index, text in enumerate(options or ["甲", "乙", "丙", "丁"]):
+            Option.objects.create(question=question, text=text, is_correct=index in correct, sort_order=index)
+    return question
+
+
+def make_quiz(*questions, title: str = "结业测验", course=None, **settings):
+    """A published, open quiz with `questions` as its fixed questions, in order, unshuffled."""
+    from quizzes.models import Quiz, QuizQuestion
+
+    settings.setdefault("is_published", True)
+    settings.setdefault("shuffle_questions", False)
+    settings.setdefault("shuffle_options", False)
+    quiz = Quiz.objects.create(title=title, course=course, **settings)
+    for order, question in enumerate(questions):
+        QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=order)
+    return quiz
+
+
+def make_work_team(parent: OrgUnit, *, code: str, name: str | None = None) -> OrgUnit:
+    """A village work team under `parent` (usually a township)."""
+    return unit_child(parent, code=code, name=name or f"{code}工作队", level=UnitLevel.VILLAGE_TEAM)
+
+
+def make_posting(team: OrgUnit, *, starts_on: date, cadre: Cadre | None = None, role: str = "member",
+                 planned_end_on: date | None = None, ended_on: date | None = None, end_reason: str = ""):
+    """A posting written directly (no service side effects): the cadre sits in the team it is posted to."""
+    from postings.models import Posting
+    from postings.rules import add_months
+
+    cadre = cadre or CadreFactory(unit=team)
+    return Posting.objects.create(
+        cadre=cadre,
+        team=team,
+        role=role,
+        sending_unit="县农业农村局",
+        starts_on=starts_on,
+        planned_end_on=planned_end_on or add_months(starts_on, 24),
+        ended_on=ended_on,
+        end_reason=end_reason or ("term_over" if ended_on else ""),
+    )

@@ -1,0 +1,257 @@
+"""Officer and trainer pages in the Wagtail admin; every object is looked up inside the user's scope."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from openpyxl import Workbook
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cadres.models import Cadre
+from cadres.roles import scope_for
+from rotations import selectors
+from rotations.exceptions import RotationsError
+from rotations.forms import AttendanceForm, GenerateBatchesForm, SeatAssignForm
+from rotations.models import Batch, LeaveRequest, Programme, Session
+from rotations.permissions import can_take_attendance
+from rotations.services import attendance, programmes, scheduling
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+EXPORT_HEADERS = [
+    gettext_lazy("Batch"),
+    gettext_lazy("Starts on"),
+    gettext_lazy("Ends on"),
+    gettext_lazy("Venue"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Name"),
+    gettext_lazy("Category"),
+    gettext_lazy("Phone"),
+    gettext_lazy("Placed"),
+    gettext_lazy("Outcome"),
+]
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def programme_in_scope(request: HttpRequest, pk: int) -> Programme:
+    return get_object_or_404(selectors.programmes_in_scope(scope=scope_for(request.user)), pk=pk)
+
+
+def batch_for_attendance(request: HttpRequest, pk: int) -> Batch:
+    batch = get_object_or_404(Batch.objects.select_related("programme", "programme__unit"), pk=pk)
+    if not can_take_attendance(request.user, batch):
+        raise Http404
+    return batch
+
+
+class ProgrammePageMixin(WagtailAdminTemplateMixin):
+    header_icon = "date"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = programme_in_scope(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("rotations_programme:index"), "label": _("Rotation programmes")},
+            {"url": reverse("rotations_programme_schedule", args=[self.programme.pk]), "label": self.programme.name},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class ProgrammeScheduleView(ProgrammePageMixin, TemplateView):
+    template_name = "rotations/admin/programme_schedule.html"
+
+    def get_page_title(self):
+        return _("Schedule by batch")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        run = selectors.latest_run(programme=self.programme)
+        context.update(
+            programme=self.programme,
+            schedule=selectors.schedule_by_batch(programme=self.programme),
+            run=run,
+            unplaced=[(row, _(row["template"]).format(**row["params"])) for row in (run.unplaced[:500] if run else [])],
+            generate_form=GenerateBatchesForm(initial={"first_starts_on": self.programme.starts_on}),
+        )
+        return context
+
+
+class ProgrammeUnitsView(ProgrammePageMixin, TemplateView):
+    template_name = "rotations/admin/programme_units.html"
+
+    def get_page_title(self):
+        return _("Schedule by unit")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programme=self.programme, by_unit=selectors.schedule_by_unit(programme=self.programme), **kwargs
+        )
+
+
+def _back(programme: Programme):
+    return redirect("rotations_programme_schedule", programme.pk)
+
+
+@require_POST
+def programme_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_in_scope(request, pk)
+    form = GenerateBatchesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the batch settings: %(errors)s") % {"errors": form.errors.as_text()})
+        return _back(programme)
+    try:
+        created = programmes.batches_generate(programme=programme, **form.cleaned_data)
+    except RotationsError as error:
+        messages.error(request, error.translated())
+    else:
+        messages.success(request, _("%(count)s batches created.") % {"count": len(created)})
+    return _back(programme)
+
+
+@require_POST
+def programme_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_in_scope(request, pk)
+    run = scheduling.schedule_plan(programme=programme, by=request.user, makeup=request.POST.get("makeup") == "1")
+    messages.success(
+        request,
+        _("Placed %(placed)s of %(population)s cadres (at most %(bound)s could be placed).")
+        % {"placed": run.placed, "population": run.population, "bound": run.upper_bound},
+    )
+    return _back(programme)
+
+
+@require_POST
+def programme_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_in_scope(request, pk)
+    try:
+        count = programmes.schedule_publish(programme=programme)
+    except RotationsError as error:
+        messages.error(request, error.translated())
+    else:
+        messages.success(request, _("Schedule published; %(count)s cadres notified.") % {"count": count})
+    return _back(programme)
+
+
+@require_POST
+def programme_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_in_scope(request, pk)
+    form = SeatAssignForm(request.POST)
+    if form.is_valid():
+        cadre = get_object_or_404(
+            selectors.cadres_in_scope(scope=scope_for(request.user)), pk=form.cleaned_data["cadre"]
+        )
+        batch = get_object_or_404(programme.batches.all(), pk=form.cleaned_data["batch"])
+        try:
+            scheduling.seat_assign(programme=programme, cadre=cadre, batch=batch)
+        except RotationsError as error:
+            messages.error(request, error.translated())
+        else:
+            messages.success(
+                request, _("%(cadre)s is now in batch %(batch)s.") % {"cadre": cadre, "batch": batch.number}
+            )
+    return _back(programme)
+
+
+def programme_export(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = programme_in_scope(request, pk)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=_("Schedule")[:31])
+    sheet.append([str(h) for h in EXPORT_HEADERS])
+    for row in selectors.export_rows(programme=programme):
+        sheet.append([spreadsheet_safe(value) for value in row])
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"rotation-{programme.pk}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class TrainerBatchesView(WagtailAdminTemplateMixin, TemplateView):
+    """The batches a trainer runs, and those of the officer's subtree."""
+
+    template_name = "rotations/admin/batch_list.html"
+    header_icon = "list-ul"
+
+    def get_page_title(self):
+        return _("Training batches")
+
+    def get_context_data(self, **kwargs):
+        scope = scope_for(self.request.user)
+        in_scope = Batch.objects.none()
+        if not scope.nothing:
+            in_scope = Batch.objects.filter(programme__in=selectors.programmes_in_scope(scope=scope).values("pk"))
+        batches = (
+            (in_scope | Batch.objects.filter(trainers=self.request.user))
+            .distinct()
+            .select_related("programme")
+            .order_by("-starts_on", "number")[:200]
+        )
+        return super().get_context_data(batches=batches, **kwargs)
+
+
+class BatchAttendanceView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "rotations/admin/batch_attendance.html"
+    header_icon = "tick"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.batch = batch_for_attendance(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Attendance: %(programme)s, batch %(number)s") % {
+            "programme": self.batch.programme.name,
+            "number": self.batch.number,
+        }
+
+    def get_context_data(self, **kwargs):
+        sheet = selectors.attendance_sheet(batch=self.batch)
+        checkin_url = self.request.build_absolute_uri(reverse("rotations:checkin"))
+        return super().get_context_data(
+            batch=self.batch, sheet=sheet, checkin_url=checkin_url, now=timezone.now(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        try:
+            if action == "mark":
+                form = AttendanceForm(request.POST)
+                if form.is_valid():
+                    session = get_object_or_404(self.batch.sessions.all(), pk=form.cleaned_data["session"])
+                    cadre = get_object_or_404(Cadre, pk=form.cleaned_data["cadre"])
+                    attendance.attendance_record(
+                        session=session, cadre=cadre, status=form.cleaned_data["status"], by=request.user
+                    )
+            elif action == "checkin":
+                session = get_object_or_404(Session, batch=self.batch, pk=request.POST.get("session"))
+                attendance.checkin_open(session=session)
+            elif action in ("approve", "reject"):
+                leave = get_object_or_404(LeaveRequest, seat__batch=self.batch, pk=request.POST.get("leave"))
+                attendance.leave_request_decide(request=leave, approve=action == "approve", by=request.user)
+            elif action == "complete":
+                tally = attendance.batch_complete(batch=self.batch)
+                messages.success(
+                    request,
+                    _("%(completed)s completed, %(not_completed)s not completed.") % tally,
+                )
+        except RotationsError as error:
+            messages.error(request, error.translated())
+        return redirect("rotations_batch_attendance", self.batch.pk)

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from cadres.models import CadreCategory
+from cadres.roles import NOTHING, TRAINER_GROUP, scope_for
+from rotations import selectors
+from rotations.models import AttendanceStatus, Batch, Programme, Unavailability
+
+UNIT_OUTSIDE_SCOPE = _("Choose units inside your own part of the organisation.")
+POPULATION_OUTSIDE_PROGRAMME = _("Population units must lie within the organising unit's subtree.")
+BATCH_OUTSIDE_PROGRAMME = _("The batch must fall within the programme's dates.")
+UNKNOWN_ID_NUMBERS = _("No active cadre in your part of the organisation has these ID numbers: %(numbers)s")
+
+
+def _id_numbers(text: str) -> list[str]:
+    return [line.strip().upper() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class ProgrammeForm(WagtailAdminModelForm):
+    """A programme, with its population units and include/exclude lists limited to the user's subtree."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Cadre categories"),
+        choices=CadreCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked means every category."),
+    )
+    include_id_numbers = forms.CharField(
+        label=_("Also include (ID numbers, one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    exclude_id_numbers = forms.CharField(
+        label=_("Leave out (ID numbers, one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "organiser",
+            "unit",
+            "population_units",
+            "categories",
+            "starts_on",
+            "ends_on",
+            "credit_hours",
+            "newly_posted_days",
+            "max_leave_numerator",
+            "max_leave_denominator",
+            "absences_fail_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope_for(self.for_user) if self.for_user else NOTHING
+        units = selectors.units_in_scope(scope=self.scope)
+        self.fields["unit"].queryset = units
+        self.fields["population_units"].queryset = units
+        if self.instance.pk:
+            self.fields["include_id_numbers"].initial = "\n".join(
+                self.instance.include_cadres.values_list("id_number", flat=True)
+            )
+            self.fields["exclude_id_numbers"].initial = "\n".join(
+                self.instance.exclude_cadres.values_list("id_number", flat=True)
+            )
+
+    def _cadres(self, field: str):
+        numbers = _id_numbers(self.cleaned_data.get(field, ""))
+        cadres = list(selectors.cadres_in_scope(scope=self.scope).filter(id_number__in=numbers))
+        missing = sorted(set(numbers) - {c.id_number for c in cadres})
+        if missing:
+            raise forms.ValidationError(UNKNOWN_ID_NUMBERS, params={"numbers": ", ".join(missing)})
+        return cadres
+
+    def clean_include_id_numbers(self):
+        return self._cadres("include_id_numbers")
+
+    def clean_exclude_id_numbers(self):
+        return self._cadres("exclude_id_numbers")
+
+    def clean(self):
+        data = super().clean()
+        unit = data.get("unit")
+        if unit and any(not unit.contains(u) for u in data.get("population_units", [])):
+            self.add_error("population_units", POPULATION_OUTSIDE_PROGRAMME)
+        return data
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        self.instance.include_cadres.set(self.cleaned_data["include_id_numbers"])
+        self.instance.exclude_cadres.set(self.cleaned_data["exclude_id_numbers"])
+
+
+class UnavailabilityForm(WagtailAdminModelForm):
+    class Meta:
+        model = Unavailability
+        fields = ["cadre", "starts_on", "ends_on", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(self.for_user) if self.for_user else NOTHING
+        self.fields["cadre"].queryset = selectors.cadres_in_scope(scope=scope)
+
+
+class BatchForm(WagtailAdminModelForm):
+    """A batch made by hand, in a programme of the user's subtree, run by trainers."""
+
+    class Meta:
+        model = Batch
+        fields = ["programme", "number", "starts_on", "ends_on", "venue", "capacity", "trainers", "what_to_bring"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(self.for_user) if self.for_user else NOTHING
+        self.fields["programme"].queryset = selectors.programmes_in_scope(scope=scope)
+        self.fields["trainers"].queryset = (
+            get_user_model().objects.filter(groups__name=TRAINER_GROUP).order_by("username")
+        )
+
+    def clean(self):
+        data = super().clean()
+        programme, starts, ends = data.get("programme"), data.get("starts_on"), data.get("ends_on")
+        if programme and starts and ends and (starts < programme.starts_on or ends > programme.ends_on):
+            raise forms.ValidationError(BATCH_OUTSIDE_PROGRAMME)
+        return data
+
+
+class GenerateBatchesForm(forms.Form):
+    count = forms.IntegerField(label=_("Number of batches"), min_value=1, max_value=200, initial=6)
+    days = forms.IntegerField(label=_("Days per batch"), min_value=1, max_value=60, initial=5)
+    every_days = forms.IntegerField(label=_("A new batch every (days)"), min_value=1, max_value=365, initial=14)
+    capacity = forms.IntegerField(label=_("Seats per batch"), min_value=1, max_value=10_000, initial=60)
+    first_starts_on = forms.DateField(label=_("First batch starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    what_to_bring = forms.CharField(label=_("What to bring"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SeatAssignForm(forms.Form):
+    cadre = forms.IntegerField(widget=forms.HiddenInput)
+    batch = forms.IntegerField(label=_("Batch"))
+
+
+class AttendanceForm(forms.Form):
+    session = forms.IntegerField()
+    cadre = forms.IntegerField()
+    status = forms.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class LeaveRequestForm(forms.Form):
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("Check-in code"), max_length=32)
+
+
+def parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

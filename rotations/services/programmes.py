@@ -1,0 +1,125 @@
+"""Programmes and their batches: generating batches and sessions, publishing the schedule."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rotations.exceptions import ScheduleInvalid
+from rotations.models import Batch, HalfDay, Notice, Programme, Seat, Session
+
+BATCHES_OUTSIDE_PROGRAMME = "Batches must fall within the programme's dates ({starts} – {ends})."
+NOTHING_TO_PUBLISH = "There is no schedule to publish yet: run the scheduler first."
+SEAT_NOTICE = "You are in batch {number} of {programme}: {starts} – {ends}, {venue}."
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    programme: Programme,
+    number: int,
+    starts_on: date,
+    ends_on: date,
+    capacity: int,
+    venue: str = "",
+    what_to_bring: str = "",
+) -> Batch:
+    """One batch with a morning and an afternoon session on each of its days."""
+    batch = Batch(
+        programme=programme,
+        number=number,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        capacity=capacity,
+        venue=venue,
+        what_to_bring=what_to_bring,
+    )
+    batch.full_clean()
+    batch.save()
+    batch_sessions_sync(batch=batch)
+    return batch
+
+
+@transaction.atomic
+def batch_sessions_sync(*, batch: Batch) -> None:
+    """A morning and an afternoon session on every day of the batch; sessions outside it go unless marked."""
+    wanted = {
+        (batch.starts_on + timedelta(days=day), half)
+        for day in range((batch.ends_on - batch.starts_on).days + 1)
+        for half in (HalfDay.MORNING, HalfDay.AFTERNOON)
+    }
+    existing = {(s.date, s.half): s for s in batch.sessions.all()}
+    Session.objects.bulk_create(
+        Session(batch=batch, date=day, half=half) for day, half in sorted(wanted - set(existing))
+    )
+    stale = [s.pk for key, s in existing.items() if key not in wanted]
+    Session.objects.filter(pk__in=stale, attendance__isnull=True).delete()
+
+
+@transaction.atomic
+def batches_generate(
+    *,
+    programme: Programme,
+    count: int,
+    days: int,
+    every_days: int,
+    capacity: int,
+    first_starts_on: date,
+    venue: str = "",
+    what_to_bring: str = "",
+) -> list[Batch]:
+    """'8 batches of 5 days, a new one every 2 weeks, 60 seats': numbered after any existing batch."""
+    last_start = first_starts_on + timedelta(days=every_days * (count - 1))
+    if first_starts_on < programme.starts_on or last_start + timedelta(days=days - 1) > programme.ends_on:
+        raise ScheduleInvalid(BATCHES_OUTSIDE_PROGRAMME, starts=programme.starts_on, ends=programme.ends_on)
+    Programme.objects.select_for_update().get(pk=programme.pk)
+    first_number = (programme.batches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return [
+        batch_create(
+            programme=programme,
+            number=first_number + i,
+            starts_on=first_starts_on + timedelta(days=every_days * i),
+            ends_on=first_starts_on + timedelta(days=every_days * i + days - 1),
+            capacity=capacity,
+            venue=venue,
+            what_to_bring=what_to_bring,
+        )
+        for i in range(count)
+    ]
+
+
+@transaction.atomic
+def schedule_publish(*, programme: Programme, now: datetime | None = None) -> int:
+    """Publish the schedule: every seated cadre gets a notice on the site and an email. Returns how many."""
+    now = now or timezone.now()
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    seats = list(Seat.objects.filter(programme=programme).select_related("batch", "cadre", "cadre__user"))
+    if not seats:
+        raise ScheduleInvalid(NOTHING_TO_PUBLISH)
+    programme.published_at = now
+    programme.save(update_fields=["published_at"])
+    texts = {
+        seat.pk: _(SEAT_NOTICE).format(
+            number=seat.batch.number,
+            programme=programme.name,
+            starts=seat.batch.starts_on,
+            ends=seat.batch.ends_on,
+            venue=seat.batch.venue or "—",
+        )
+        for seat in seats
+    }
+    Notice.objects.bulk_create(
+        Notice(cadre=seat.cadre, programme=programme, text=texts[seat.pk][:300], created_at=now) for seat in seats
+    )
+    messages = [
+        (programme.name, texts[seat.pk], settings.DEFAULT_FROM_EMAIL, [seat.cadre.user.email])
+        for seat in seats
+        if seat.cadre.user.email
+    ]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    return len(seats)

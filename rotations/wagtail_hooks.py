@@ -1,0 +1,143 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import models as generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from cadres.roles import scope_for
+from rotations import admin_views, selectors
+from rotations.forms import BatchForm, ProgrammeForm, UnavailabilityForm
+from rotations.models import Batch, Programme, Unavailability
+from rotations.permissions import SubtreePermissionPolicy
+from rotations.services import programmes
+
+register_permission_policy(Programme, SubtreePermissionPolicy(Programme, path_lookup="unit__path"))
+register_permission_policy(Batch, SubtreePermissionPolicy(Batch, path_lookup="programme__unit__path"))
+register_permission_policy(Unavailability, SubtreePermissionPolicy(Unavailability, path_lookup="cadre__unit__path"))
+
+
+class ScheduleColumn(Column):
+    cell_template_name = "rotations/admin/schedule_link_cell.html"
+
+    def get_value(self, instance):
+        return reverse("rotations_programme_schedule", args=[instance.pk])
+
+
+def _scoped(view_class, selector):
+    class Scoped(view_class):
+        def get_base_queryset(self):
+            return selector(scope=scope_for(self.request.user))
+
+        def get_queryset(self):
+            if isinstance(self, generic.IndexView):
+                return super().get_queryset()
+            return selector(scope=scope_for(self.request.user))
+
+    Scoped.__name__ = f"Scoped{view_class.__name__}"
+    return Scoped
+
+
+class ProgrammeViewSet(ModelViewSet):
+    model = Programme
+    icon = "date"
+    menu_label = _("Rotation programmes")
+    menu_order = 250
+    add_to_admin_menu = True
+    name = "rotations_programme"
+    list_display = [
+        TitleColumn("name", label=_("Name"), url_name="rotations_programme:edit"),
+        "unit",
+        "starts_on",
+        "ends_on",
+        ScheduleColumn("schedule", label=_("Schedule")),
+    ]
+    search_fields = None
+    index_view_class = _scoped(generic.IndexView, selectors.programmes_in_scope)
+    edit_view_class = _scoped(generic.EditView, selectors.programmes_in_scope)
+    delete_view_class = _scoped(generic.DeleteView, selectors.programmes_in_scope)
+
+    def get_form_class(self, for_update=False):
+        return ProgrammeForm
+
+
+def _with_sessions(view_class):
+    class WithSessions(view_class):
+        def save_instance(self):
+            batch = super().save_instance()
+            programmes.batch_sessions_sync(batch=batch)
+            return batch
+
+    WithSessions.__name__ = view_class.__name__
+    return WithSessions
+
+
+class BatchViewSet(ModelViewSet):
+    """Batches made or changed by hand; generating many at once is on the programme's schedule page."""
+
+    model = Batch
+    icon = "list-ul"
+    add_to_admin_menu = False
+    name = "rotations_batch"
+    list_display = ["programme", "number", "starts_on", "ends_on", "venue", "capacity"]
+    index_view_class = _scoped(generic.IndexView, selectors.batches_in_scope)
+    add_view_class = _with_sessions(generic.CreateView)
+    edit_view_class = _with_sessions(_scoped(generic.EditView, selectors.batches_in_scope))
+    delete_view_class = _scoped(generic.DeleteView, selectors.batches_in_scope)
+
+    def get_form_class(self, for_update=False):
+        return BatchForm
+
+
+class UnavailabilityViewSet(ModelViewSet):
+    model = Unavailability
+    icon = "warning"
+    menu_label = _("Unavailability")
+    menu_order = 251
+    add_to_admin_menu = True
+    name = "rotations_unavailability"
+    list_display = ["cadre", "starts_on", "ends_on", "reason"]
+    index_view_class = _scoped(generic.IndexView, selectors.unavailabilities_in_scope)
+    edit_view_class = _scoped(generic.EditView, selectors.unavailabilities_in_scope)
+    delete_view_class = _scoped(generic.DeleteView, selectors.unavailabilities_in_scope)
+
+    def get_form_class(self, for_update=False):
+        return UnavailabilityForm
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [ProgrammeViewSet(), BatchViewSet(), UnavailabilityViewSet()]
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    base = "rotations/programmes/<int:pk>/"
+    return [
+        path(f"{base}schedule/", admin_views.ProgrammeScheduleView.as_view(), name="rotations_programme_schedule"),
+        path(f"{base}units/", admin_views.ProgrammeUnitsView.as_view(), name="rotations_programme_units"),
+        path(f"{base}generate/", admin_views.programme_generate, name="rotations_programme_generate"),
+        path(f"{base}plan/", admin_views.programme_plan, name="rotations_programme_plan"),
+        path(f"{base}publish/", admin_views.programme_publish, name="rotations_programme_publish"),
+        path(f"{base}assign/", admin_views.programme_assign, name="rotations_programme_assign"),
+        path(f"{base}export/", admin_views.programme_export, name="rotations_programme_export"),
+        path("rotations/batches/", admin_views.TrainerBatchesView.as_view(), name="rotations_batches"),
+        path(
+            "rotations/batches/<int:pk>/attendance/",
+            admin_views.BatchAttendanceView.as_view(),
+            name="rotations_batch_attendance",
+        ),
+    ]
+
+
+class BatchesMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return not scope_for(user).nothing or user.rotation_batches.exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_batches_menu_item():
+    return BatchesMenuItem(_("Training batches"), reverse("rotations_batches"), icon_name="list-ul", order=252)
