@@ -22,6 +22,7 @@ urlpatterns = [
     path("search/", course_views.search, name="search"),
     path("api/v1/lessons/<int:lesson_id>/heartbeat", course_views.heartbeat, name="lesson-heartbeat"),
     path("rotations/", include("rotations.urls")),
+    path("village/", include("postings.urls")),
 ]
 
 if settings.DEBUG:

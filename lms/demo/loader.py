@@ -38,6 +38,11 @@ def load_demo_data(*, today: date) -> DemoSummary:
     county_officer = get_user_model().objects.get(username=people.COUNTY_OFFICER_USERNAME)
     requirements_created = progress.ensure_requirements(courses=courses, units=units, today=today, by=county_officer)
     progress_rows = progress.ensure_progress(courses=courses, today=today)
+
+    # The demo draws on every app, so it imports them here rather than at module level.
+    from postings.demo import load_postings_demo
+
+    load_postings_demo(today=today)
     return DemoSummary(
         units=len(units),
         cadres_created=cadres_created,

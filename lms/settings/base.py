@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "lms",
     "cadres",
     "courses",
+    "postings",
     "rotations",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",

@@ -1,0 +1,22 @@
+class PostingsError(Exception):
+    """Base class for errors a postings service reports to its caller; the message is for the user."""
+
+
+class PostingRefused(PostingsError):
+    pass
+
+
+class NotPosted(PostingsError):
+    pass
+
+
+class LeaveRefused(PostingsError):
+    pass
+
+
+class NotAllowed(PostingsError):
+    pass
+
+
+class InspectionRefused(PostingsError):
+    pass

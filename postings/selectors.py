@@ -1,0 +1,228 @@
+"""Reads about village postings. Every function makes a fixed number of queries, whatever the row count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from cadres.models import Cadre, OrgUnit, UnitLevel
+from cadres.roles import Scope
+from courses.selectors import ancestor_paths
+from postings import rules
+from postings.models import CheckIn, Flag, Inspection, LeaveRequest, LeaveStatus, Posting, PostingRuleSet
+
+
+def in_scope(queryset: QuerySet, *, scope: Scope, path_lookup: str) -> QuerySet:
+    """`queryset` cut down to the rows whose unit path lies in `scope`."""
+    if scope.nothing:
+        return queryset.none()
+    if scope.everything:
+        return queryset
+    return queryset.filter(**{f"{path_lookup}__startswith": scope.path})
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """Every rule set, loaded once, so a report of many teams resolves rules without a query per team."""
+
+    by_path: dict[str, rules.Rules]
+
+    def for_path(self, path: str) -> rules.Rules:
+        for prefix in sorted((p for p in self.by_path if path.startswith(p)), key=len, reverse=True):
+            return self.by_path[prefix]
+        return rules.Rules()
+
+
+def rule_book() -> RuleBook:
+    rule_sets = PostingRuleSet.objects.select_related("unit")
+    return RuleBook(by_path={rule_set.unit.path: rule_set.as_rules() for rule_set in rule_sets})
+
+
+def rule_set_for_unit(unit: OrgUnit) -> PostingRuleSet | None:
+    """The nearest rule set at or above `unit`, or None where only the defaults apply."""
+    return (
+        PostingRuleSet.objects.filter(unit__path__in=ancestor_paths(unit.path))
+        .select_related("unit", "induction_course")
+        .order_by("-unit__depth")
+        .first()
+    )
+
+
+def rules_for_unit(unit: OrgUnit) -> rules.Rules:
+    rule_set = rule_set_for_unit(unit)
+    return rule_set.as_rules() if rule_set else rules.Rules()
+
+
+def rule_sets_in_scope(*, scope: Scope) -> QuerySet[PostingRuleSet]:
+    qs = PostingRuleSet.objects.select_related("unit", "induction_course").order_by("unit__path")
+    return in_scope(qs, scope=scope, path_lookup="unit__path")
+
+
+# --- postings and teams --------------------------------------------------------------------
+
+
+def _active_on(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+    )
+
+
+def postings_in_scope(*, scope: Scope) -> QuerySet[Posting]:
+    qs = Posting.objects.select_related("cadre", "team", "predecessor__cadre", "successor__cadre")
+    return in_scope(qs, scope=scope, path_lookup="team__path")
+
+
+def active_postings(*, team: OrgUnit, day: date) -> QuerySet[Posting]:
+    return Posting.objects.filter(_active_on(day), team=team).select_related("cadre").order_by("role", "cadre__name")
+
+
+def current_posting(*, cadre: Cadre, day: date) -> Posting | None:
+    """The posting a cadre holds on `day`; a posting not yet started does not count."""
+    return Posting.objects.filter(_active_on(day), cadre=cadre).select_related("team").order_by("-starts_on").first()
+
+
+def teams_in_scope(*, scope: Scope) -> QuerySet[OrgUnit]:
+    return in_scope(OrgUnit.objects.filter(level=UnitLevel.VILLAGE_TEAM), scope=scope, path_lookup="path")
+
+
+def teams_with_size(*, scope: Scope, day: date) -> QuerySet[OrgUnit]:
+    """Work teams with `active_members` annotated: people posted there on `day`."""
+    return (
+        teams_in_scope(scope=scope)
+        .annotate(active_members=Count("postings", filter=_active_on(day, "postings__")))
+        .order_by("path")
+    )
+
+
+def parent_names(teams: list[OrgUnit]) -> dict[int, str]:
+    """Each team's parent unit name (its township), in one query."""
+    parents = dict(
+        OrgUnit.objects.filter(path__in={team.path[: -OrgUnit.steplen] for team in teams}).values_list("path", "name")
+    )
+    return {team.pk: parents.get(team.path[: -OrgUnit.steplen], "") for team in teams}
+
+
+def members_behind_this_month(*, teams: list[OrgUnit], today: date, book: RuleBook) -> dict[int, int]:
+    """Per team, how many members are behind (or can no longer meet) this month's presence rule."""
+    month = rules.month_bounds(today)
+    postings = (
+        Posting.objects.filter(team__in=teams, starts_on__lte=month[1])
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=month[0]))
+        .annotate(month_days=Count("check_ins", filter=Q(check_ins__day__range=month)))
+        .only("team_id", "starts_on", "planned_end_on", "ended_on")
+    )
+    paths = {team.pk: team.path for team in teams}
+    behind: dict[int, int] = {}
+    for posting in postings:
+        presence = rules.assess_presence(
+            present=posting.month_days,
+            rule_days=book.for_path(paths[posting.team_id]).days_per_month,
+            period=month,
+            posted_from=posting.starts_on,
+            posted_until=posting.last_day,
+            today=today,
+        )
+        if presence.status in (rules.PresenceStatus.BEHIND, rules.PresenceStatus.CANNOT_MEET):
+            behind[posting.team_id] = behind.get(posting.team_id, 0) + 1
+    return behind
+
+
+def team_size(*, team: OrgUnit, day: date) -> int:
+    return Posting.objects.filter(_active_on(day), team=team).count()
+
+
+def postings_ending(*, scope: Scope, until: date) -> QuerySet[Posting]:
+    """Open postings planned to end by `until`, including those past their planned end and not yet closed."""
+    return (
+        postings_in_scope(scope=scope)
+        .filter(ended_on__isnull=True, planned_end_on__lte=until)
+        .order_by("planned_end_on", "team__path")
+    )
+
+
+# --- presence ------------------------------------------------------------------------------
+
+
+def postings_with_presence(*, scope: Scope, month: tuple[date, date], year: tuple[date, date]) -> QuerySet[Posting]:
+    """Postings that overlap the year, with `month_days` and `year_days` present annotated."""
+    return (
+        postings_in_scope(scope=scope)
+        .filter(starts_on__lte=year[1])
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=year[0]))
+        .annotate(
+            month_days=Count("check_ins", filter=Q(check_ins__day__range=month)),
+            year_days=Count("check_ins", filter=Q(check_ins__day__range=year)),
+        )
+        .order_by("team__path", "cadre__name")
+    )
+
+
+def check_in_days(*, cadre: Cadre, start: date, end: date) -> list[date]:
+    return list(CheckIn.objects.filter(cadre=cadre, day__range=(start, end)).values_list("day", flat=True))
+
+
+@dataclass(frozen=True)
+class VillageSummary:
+    posting: Posting | None
+    rules: rules.Rules
+    checked_in_today: bool
+    month: rules.Presence | None
+    year: rules.Presence | None
+    leave_requests: list[LeaveRequest]
+
+
+def village_summary(*, cadre: Cadre, today: date) -> VillageSummary:
+    """What the cadre's village page shows: today's check-in, this month and year against the rule."""
+    posting = current_posting(cadre=cadre, day=today)
+    if posting is None:
+        return VillageSummary(None, rules.Rules(), False, None, None, [])
+    posting_rules = rules_for_unit(posting.team)
+    year = rules.year_bounds(today)
+    days = check_in_days(cadre=cadre, start=year[0], end=year[1])
+    month = rules.month_bounds(today)
+
+    def assess(period, rule_days):
+        return rules.assess_presence(
+            present=rules.days_in_period(days, period),
+            rule_days=rule_days,
+            period=period,
+            posted_from=posting.starts_on,
+            posted_until=posting.last_day,
+            today=today,
+        )
+
+    return VillageSummary(
+        posting=posting,
+        rules=posting_rules,
+        checked_in_today=today in days,
+        month=assess(month, posting_rules.days_per_month),
+        year=assess(year, posting_rules.days_per_year),
+        leave_requests=list(posting.leave_requests.order_by("-starts_on", "-pk")[:20]),
+    )
+
+
+# --- leave and supervision -----------------------------------------------------------------
+
+
+def leave_requests_in_scope(*, scope: Scope) -> QuerySet[LeaveRequest]:
+    qs = LeaveRequest.objects.select_related("posting__cadre", "posting__team", "decided_by")
+    return in_scope(qs, scope=scope, path_lookup="posting__team__path")
+
+
+def approved_leave_on(*, posting: Posting, day: date) -> bool:
+    return posting.leave_requests.filter(status=LeaveStatus.APPROVED, starts_on__lte=day, ends_on__gte=day).exists()
+
+
+def inspections_in_scope(*, scope: Scope) -> QuerySet[Inspection]:
+    qs = Inspection.objects.select_related("team", "recorded_by").annotate(absence_count=Count("absences"))
+    return in_scope(qs, scope=scope, path_lookup="team__path")
+
+
+def flags_in_scope(*, scope: Scope) -> QuerySet[Flag]:
+    qs = Flag.objects.select_related("cadre", "posting__team").annotate(follow_up_count=Count("follow_ups"))
+    return in_scope(qs, scope=scope, path_lookup="posting__team__path")

@@ -1,0 +1,1 @@
+"""Writes about village postings, split by sub-domain: postings, presence, supervision."""
