@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/", course_views.my_learning, name="my-learning"),
     path("search/", course_views.search, name="search"),
     path("api/v1/lessons/<int:lesson_id>/heartbeat", course_views.heartbeat, name="lesson-heartbeat"),
+    path("", include("quizzes.urls")),
     path("rotations/", include("rotations.urls")),
     path("village/", include("postings.urls")),
 ]

@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "courses",
     "postings",
     "rotations",
+    "quizzes",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
