@@ -1,0 +1,33 @@
+"""Chinese first, English on request, and no untranslated message left in the catalogue."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+from tests.factories import CadreFactory, unit_root
+
+PO_FILE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def test_every_message_has_a_chinese_translation():
+    catalogue = polib.pofile(str(PO_FILE))
+    untranslated = [entry.msgid for entry in catalogue if not entry.translated()]
+    assert untranslated == []
+
+
+def test_the_compiled_catalogue_matches_the_source():
+    compiled = polib.mofile(str(PO_FILE.with_suffix(".mo")))
+    source = polib.pofile(str(PO_FILE))
+    assert {e.msgid: e.msgstr or e.msgstr_plural.get(0) for e in compiled if e.msgid} == {
+        e.msgid: e.msgstr or e.msgstr_plural.get(0) for e in source if e.translated()
+    }
+
+
+@pytest.mark.django_db
+def test_pages_are_chinese_by_default_and_english_on_request(client):
+    client.force_login(CadreFactory(unit=unit_root()).user)
+    assert "我的学习" in client.get("/me/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/me/"})
+    assert "My learning" in client.get("/me/").content.decode()
