@@ -51,7 +51,9 @@ def course_context(*, request: HttpRequest, course: CoursePage) -> dict:
     cadre = current_cadre(request)
     lesson_progress = selectors.lesson_progress_map(cadre=cadre, lesson_ids=[lesson.pk for lesson in lessons])
     progress = selectors.progress_by_course(cadre=cadre, course_ids=[course.pk]).get(course.pk)
-    next_lesson = next((lesson for lesson in lessons if not getattr(lesson_progress.get(lesson.pk), "completed_at", None)), None)
+    next_lesson = next(
+        (lesson for lesson in lessons if not getattr(lesson_progress.get(lesson.pk), "completed_at", None)), None
+    )
     return {
         "lessons": [(lesson, lesson_progress.get(lesson.pk)) for lesson in lessons],
         "progress": progress,

@@ -6,8 +6,26 @@ import bleach
 # survive, while scripts, event handlers and styles never do.
 RICH_TEXT_TAGS = frozenset(
     {
-        "a", "b", "blockquote", "br", "code", "em", "embed", "h2", "h3", "h4", "h5", "hr",
-        "i", "li", "ol", "p", "strong", "sub", "sup", "ul",
+        "a",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "em",
+        "embed",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "hr",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "strong",
+        "sub",
+        "sup",
+        "ul",
     }
 )
 RICH_TEXT_ATTRIBUTES = {

@@ -9,7 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
-from cadres.models import CadreCategory, Cadre, Gender, Officer, OrgUnit, UnitLevel
+from cadres.models import Cadre, CadreCategory, Gender, Officer, OrgUnit, UnitLevel
 from cadres.roles import CADRE_GROUP, OFFICER_GROUP, TRAINER_GROUP, ensure_role_groups
 
 User = get_user_model()
@@ -42,12 +42,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save(update_fields=["password"])
 
 
-def unit_root(*, code: str = "C01", name: str = "示范县", level: str = UnitLevel.COUNTY, min_on_duty: int | None = None) -> OrgUnit:
+def unit_root(
+    *, code: str = "C01", name: str = "示范县", level: str = UnitLevel.COUNTY, min_on_duty: int | None = None
+) -> OrgUnit:
     return OrgUnit.add_root(code=code, name=name, level=level, min_on_duty=min_on_duty)
 
 
-def unit_child(parent: OrgUnit, *, code: str, name: str | None = None, level: str = UnitLevel.TOWNSHIP,
-               min_on_duty: int | None = None) -> OrgUnit:
+def unit_child(
+    parent: OrgUnit,
+    *,
+    code: str,
+    name: str | None = None,
+    level: str = UnitLevel.TOWNSHIP,
+    min_on_duty: int | None = None,
+) -> OrgUnit:
     parent.refresh_from_db()
     return parent.add_child(code=code, name=name or code, level=level, min_on_duty=min_on_duty)
 
@@ -119,8 +127,9 @@ def make_course(*, title: str = "乡村振兴战略", lessons: int = 2, minutes:
     from courses.models import CoursePage, LessonPage
 
     course = course_index().add_child(
-        instance=CoursePage(title=title, summary=fields.pop("summary", f"{title}课程简介"), credit_hours=credit_hours,
-                            **fields)
+        instance=CoursePage(
+            title=title, summary=fields.pop("summary", f"{title}课程简介"), credit_hours=credit_hours, **fields
+        )
     )
     for number in range(1, lessons + 1):
         course.add_child(
@@ -133,8 +142,16 @@ def make_course(*, title: str = "乡村振兴战略", lessons: int = 2, minutes:
     return course
 
 
-def make_programme(unit: OrgUnit, *, population: list[OrgUnit] | None = None, name: str = "乡村振兴轮训",
-                   starts_on: date = date(2030, 3, 1), ends_on: date = date(2030, 12, 31), credit_hours=24, **fields):
+def make_programme(
+    unit: OrgUnit,
+    *,
+    population: list[OrgUnit] | None = None,
+    name: str = "乡村振兴轮训",
+    starts_on: date = date(2030, 3, 1),
+    ends_on: date = date(2030, 12, 31),
+    credit_hours=24,
+    **fields,
+):
     """A rotation programme organised by `unit`, whose population is `population` (default: `unit`'s subtree)."""
     from rotations.models import Programme
 
@@ -145,8 +162,15 @@ def make_programme(unit: OrgUnit, *, population: list[OrgUnit] | None = None, na
     return programme
 
 
-def make_batch(programme, *, number: int | None = None, starts_on: date = date(2030, 4, 1), days: int = 2,
-               capacity: int = 30, venue: str = "县委党校"):
+def make_batch(
+    programme,
+    *,
+    number: int | None = None,
+    starts_on: date = date(2030, 4, 1),
+    days: int = 2,
+    capacity: int = 30,
+    venue: str = "县委党校",
+):
     """A batch with morning and afternoon sessions on each of its `days` days."""
     from datetime import timedelta
 
@@ -154,8 +178,14 @@ def make_batch(programme, *, number: int | None = None, starts_on: date = date(2
 
     if number is None:
         number = programme.batches.count() + 1
-    return batch_create(programme=programme, number=number, starts_on=starts_on,
-                        ends_on=starts_on + timedelta(days=days - 1), capacity=capacity, venue=venue)
+    return batch_create(
+        programme=programme,
+        number=number,
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=days - 1),
+        capacity=capacity,
+        venue=venue,
+    )
 
 
 # ---------------------------------------------------------------------------- quizzes
@@ -167,16 +197,33 @@ def make_question_bank(*, name: str = "乡村振兴题库", owner=None):
     return QuestionBank.objects.create(name=name, owner=owner)
 
 
-def make_question(bank=None, *, kind: str = "single", stem: str | None = None, points=1, options=None,
-                  correct=(0,), category=None, partial_credit: bool = False, true_false: bool | None = None,
-                  accepted: str = "", explanation: str = "解析"):
+def make_question(
+    bank=None,
+    *,
+    kind: str = "single",
+    stem: str | None = None,
+    points=1,
+    options=None,
+    correct=(0,),
+    category=None,
+    partial_credit: bool = False,
+    true_false: bool | None = None,
+    accepted: str = "",
+    explanation: str = "解析",
+):
     """A question with options A, B, C… (`correct` holds the indexes of the right ones)."""
     from quizzes.models import Option, Question
 
     bank = bank or make_question_bank()
     question = Question.objects.create(
-        bank=bank, category=category, kind=kind, stem=stem or f"<p>第{next(_serial)}题</p>", points=points,
-        partial_credit=partial_credit, true_false_answer=true_false, accepted_answers=accepted,
+        bank=bank,
+        category=category,
+        kind=kind,
+        stem=stem or f"<p>第{next(_serial)}题</p>",
+        points=points,
+        partial_credit=partial_credit,
+        true_false_answer=true_false,
+        accepted_answers=accepted,
         explanation=explanation,
     )
     if kind in ("single", "multiple"):
@@ -203,8 +250,16 @@ def make_work_team(parent: OrgUnit, *, code: str, name: str | None = None) -> Or
     return unit_child(parent, code=code, name=name or f"{code}工作队", level=UnitLevel.VILLAGE_TEAM)
 
 
-def make_posting(team: OrgUnit, *, starts_on: date, cadre: Cadre | None = None, role: str = "member",
-                 planned_end_on: date | None = None, ended_on: date | None = None, end_reason: str = ""):
+def make_posting(
+    team: OrgUnit,
+    *,
+    starts_on: date,
+    cadre: Cadre | None = None,
+    role: str = "member",
+    planned_end_on: date | None = None,
+    ended_on: date | None = None,
+    end_reason: str = "",
+):
     """A posting written directly (no service side effects): the cadre sits in the team it is posted to."""
     from postings.models import Posting
     from postings.rules import add_months

@@ -57,16 +57,25 @@ class CourseIndexPage(Page):
 class CoursePage(Page):
     summary = models.TextField(_("summary"))
     cover = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("cover image"),
     )
     category = models.ForeignKey(
-        CourseCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses",
+        CourseCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
         verbose_name=_("category"),
     )
     credit_hours = models.DecimalField(_("credit hours"), max_digits=5, decimal_places=1, default=1)
     is_required = models.BooleanField(
-        _("required course"), default=False,
+        _("required course"),
+        default=False,
         help_text=_("Shown as required (必修) in the catalogue. Who must take it by when is set by requirements."),
     )
     tags = ClusterTaggableManager(through=CourseTag, blank=True, verbose_name=_("tags"))
