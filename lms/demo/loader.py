@@ -18,6 +18,7 @@ class DemoSummary:
     courses: int
     requirements_created: int
     progress_rows_created: int
+    quiz_attempts_created: int
 
 
 @transaction.atomic
@@ -35,18 +36,26 @@ def load_demo_data(*, today: date) -> DemoSummary:
     site.ensure_trainer_permissions(home)
     site.ensure_review_workflows(course_index=course_index, notices=notices)
 
-    county_officer = get_user_model().objects.get(username=people.COUNTY_OFFICER_USERNAME)
-    requirements_created = progress.ensure_requirements(courses=courses, units=units, today=today, by=county_officer)
-    progress_rows = progress.ensure_progress(courses=courses, today=today)
-
     # The demo draws on every app, so it imports them here rather than at module level.
+    from lms.demo import quizzes, rotations
     from postings.demo import load_postings_demo
 
+    User = get_user_model()
+    county_officer = User.objects.get(username=people.COUNTY_OFFICER_USERNAME)
+    trainer = User.objects.get(username=people.TRAINER_USERNAME)
+    # Final tests exist before the study is written, so a course with one completes only once it is passed.
+    quiz_list = quizzes.ensure_quizzes(courses=courses, today=today, trainer=trainer)
+    requirements_created = progress.ensure_requirements(courses=courses, units=units, today=today, by=county_officer)
+    progress_rows = progress.ensure_progress(courses=courses, today=today)
+    attempts_created = quizzes.ensure_attempts(quizzes=quiz_list, trainer=trainer)
+
     load_postings_demo(today=today)
+    rotations.ensure_rotation(units=units, today=today, officer=county_officer, trainer=trainer)
     return DemoSummary(
         units=len(units),
         cadres_created=cadres_created,
         courses=len(courses),
         requirements_created=requirements_created,
         progress_rows_created=progress_rows,
+        quiz_attempts_created=attempts_created,
     )

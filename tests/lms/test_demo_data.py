@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -5,6 +6,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Site, WorkflowPage
 
@@ -23,6 +25,23 @@ from courses.models import (
 from lms.demo.names import id_check_char
 from lms.demo.people import DEMO_PASSWORD
 from lms.models import AnnouncementIndexPage, AnnouncementPage, HomePage
+from quizzes import grading
+from quizzes import selectors as quiz_selectors
+from quizzes.models import Answer, Attempt, AttemptStatus, Question, QuestionBank, QuestionType, Quiz
+from rotations import scheduler
+from rotations import selectors as rotation_selectors
+from rotations.models import (
+    Attendance,
+    Batch,
+    LeaveRequest,
+    Notice,
+    PlacedBy,
+    Programme,
+    ScheduleRun,
+    Seat,
+    Session,
+    Unavailability,
+)
 
 LOGINS = ("admin", "trainer", "county", "township", "cadre")
 
@@ -40,6 +59,19 @@ def demo_counts() -> dict[str, int]:
         "lesson_progress": LessonProgress.objects.count(),
         "credits": CreditEntry.objects.count(),
         "sites": Site.objects.count(),
+        "questions": Question.objects.count(),
+        "quizzes": Quiz.objects.count(),
+        "attempts": Attempt.objects.count(),
+        "answers": Answer.objects.count(),
+        "programmes": Programme.objects.count(),
+        "batches": Batch.objects.count(),
+        "sessions": Session.objects.count(),
+        "seats": Seat.objects.count(),
+        "schedule_runs": ScheduleRun.objects.count(),
+        "notices": Notice.objects.count(),
+        "unavailabilities": Unavailability.objects.count(),
+        "leave_requests": LeaveRequest.objects.count(),
+        "attendance": Attendance.objects.count(),
     }
 
 
@@ -94,7 +126,7 @@ class LoadDemoDataTests(TestCase):
         self.assertEqual(Officer.objects.get(user__username="township").unit.level, UnitLevel.TOWNSHIP)
 
     def test_the_cadre_login_is_a_first_secretary_with_courses_done_and_one_overdue(self):
-        cadre = Cadre.objects.get(user__username="cadre")
+        cadre = self.login()
         learning = selectors.my_learning(cadre=cadre, today=timezone.localdate())
         self.assertEqual(cadre.category, CadreCategory.FIRST_SECRETARY)
         self.assertGreaterEqual(CourseProgress.objects.filter(cadre=cadre, completed_at__isnull=False).count(), 2)
@@ -180,3 +212,205 @@ class LoadDemoDataTests(TestCase):
     def test_the_search_page_shows_the_lesson(self):
         response = self.client.get("/search/", {"q": "产业扶贫"})
         self.assertContains(response, "发展产业扶贫项目")
+
+    # ------------------------------------------------------------------------ quizzes
+
+    @staticmethod
+    def login() -> Cadre:
+        return Cadre.objects.select_related("user").get(user__username="cadre")
+
+    @staticmethod
+    def final_tests() -> dict[str, Quiz]:
+        return {q.course.slug: q for q in Quiz.objects.filter(course__isnull=False).select_related("course")}
+
+    @staticmethod
+    def exam() -> Quiz:
+        return Quiz.objects.get(course__isnull=True)
+
+    def test_a_second_run_adds_no_question_quiz_attempt_or_answer(self):
+        for key in ("questions", "quizzes", "attempts", "answers"):
+            with self.subTest(key=key):
+                self.assertGreater(self.first_run[key], 0)
+                self.assertEqual(self.first_run[key], self.second_run[key])
+
+    def test_the_bank_has_about_forty_questions_of_every_type_with_valid_keys(self):
+        bank = QuestionBank.objects.get(name="乡村振兴题库")
+        questions = list(bank.questions.prefetch_related("options"))
+        self.assertTrue(40 <= len(questions) <= 50)
+        self.assertEqual({q.kind for q in questions}, set(QuestionType.values))
+        self.assertEqual(sum(q.kind == QuestionType.ESSAY for q in questions), 1)
+        self.assertTrue(any(q.kind == QuestionType.MULTIPLE and q.partial_credit for q in questions))
+        self.assertTrue(any(q.kind == QuestionType.FILL_IN and len(q.accepted_list()) > 1 for q in questions))
+        for question in questions:
+            with self.subTest(question=str(question)):
+                options = list(question.options.all())
+                problems = grading.key_problems(
+                    kind=grading.QuestionType(question.kind),
+                    points=question.points,
+                    options=len(options),
+                    correct=sum(o.is_correct for o in options),
+                    true_false=question.true_false_answer,
+                    accepted=len(question.accepted_list()),
+                )
+                self.assertEqual(problems, [])
+                self.assertTrue(question.explanation)
+
+    def test_two_courses_have_a_final_test_and_an_exam_is_open_this_month(self):
+        final_tests, exam, now = self.final_tests(), self.exam(), timezone.now()
+        self.assertEqual(set(final_tests), {"first-secretary-duties", "rural-revitalisation-policy"})
+        self.assertTrue(exam.opens_at <= now < exam.closes_at)
+        self.assertEqual(timezone.localtime(exam.opens_at).month, timezone.localdate().month)
+        for quiz in [*final_tests.values(), exam]:
+            with self.subTest(quiz=quiz.title):
+                self.assertTrue(quiz.is_published)
+                self.assertGreaterEqual(quiz.fixed_questions.count(), 10)
+
+    def test_demo_cadres_attempts_were_graded_by_the_services(self):
+        exam = self.exam()
+        for quiz in [*self.final_tests().values(), exam]:
+            with self.subTest(quiz=quiz.title):
+                attempts = Attempt.objects.filter(quiz=quiz)
+                self.assertGreaterEqual(attempts.count(), 20)
+                self.assertFalse(attempts.filter(status=AttemptStatus.IN_PROGRESS).exists())
+                self.assertTrue(attempts.filter(passed=True).exists())
+                for attempt in attempts:
+                    self.assertEqual(attempt.answers.count(), len(attempt.question_ids))
+                    self.assertLessEqual(attempt.finished_at, timezone.now())
+        essays = Answer.objects.filter(attempt__quiz=exam, question__kind=QuestionType.ESSAY)
+        self.assertTrue(essays.filter(graded_by__username="trainer").exists())
+        self.assertTrue(essays.filter(outcome=grading.Outcome.PENDING).exists())
+
+    def test_a_course_with_a_final_test_is_complete_exactly_when_its_test_is_passed(self):
+        for slug, quiz in self.final_tests().items():
+            with self.subTest(course=slug):
+                passed = set(Attempt.objects.filter(quiz=quiz, passed=True).values_list("cadre_id", flat=True))
+                completed = set(
+                    CourseProgress.objects.filter(course=quiz.course, completed_at__isnull=False).values_list(
+                        "cadre_id", flat=True
+                    )
+                )
+                self.assertTrue(passed)
+                self.assertEqual(completed, passed)
+
+    def test_the_cadre_login_passed_one_final_test_and_has_one_still_to_take(self):
+        standings = {s.quiz: s for s in quiz_selectors.quizzes_for_cadre(cadre=self.login(), now=timezone.now())}
+        final_tests = self.final_tests()
+        self.assertTrue(standings[final_tests["first-secretary-duties"]].passed)
+        self.assertEqual(standings[final_tests["rural-revitalisation-policy"]].attempts, [])
+        self.assertEqual(standings[self.exam()].attempts, [])
+
+    def test_quiz_pages_answer_200_for_the_cadre_and_the_trainer(self):
+        final_tests, exam = self.final_tests(), self.exam()
+        passed = Attempt.objects.get(cadre=self.login(), quiz=final_tests["first-secretary-duties"])
+        pages = [
+            ("cadre", reverse("quizzes:mine")),
+            ("cadre", reverse("quizzes:detail", args=[exam.pk])),
+            ("cadre", reverse("quizzes:detail", args=[final_tests["rural-revitalisation-policy"].pk])),
+            ("cadre", reverse("quizzes:result", args=[passed.pk])),
+            ("trainer", reverse("quiz_results:quiz", args=[exam.pk])),
+            ("trainer", reverse("quiz_results:essays")),
+        ]
+        for username, url in pages:
+            with self.subTest(username=username, url=url):
+                self.client.force_login(get_user_model().objects.get(username=username))
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    # ------------------------------------------------------------------------ rotation training
+
+    @staticmethod
+    def programme() -> Programme:
+        return Programme.objects.get()
+
+    def batches(self) -> list[Batch]:
+        return list(self.programme().batches.order_by("starts_on"))
+
+    def test_a_second_run_adds_no_programme_batch_seat_or_mark(self):
+        keys = (
+            "programmes",
+            "batches",
+            "sessions",
+            "seats",
+            "schedule_runs",
+            "notices",
+            "unavailabilities",
+            "leave_requests",
+            "attendance",
+        )
+        for key in keys:
+            with self.subTest(key=key):
+                self.assertGreater(self.first_run[key], 0)
+                self.assertEqual(self.first_run[key], self.second_run[key])
+
+    def test_this_years_programme_for_the_countys_posted_cadres_is_published(self):
+        programme = self.programme()
+        self.assertEqual(programme.name, f"{timezone.localdate().year}年度驻村干部全员轮训")
+        self.assertEqual(programme.unit.level, UnitLevel.COUNTY)
+        self.assertEqual(
+            set(programme.categories),
+            {CadreCategory.FIRST_SECRETARY, CadreCategory.TEAM_LEADER, CadreCategory.TEAM_MEMBER},
+        )
+        self.assertIsNotNone(programme.published_at)
+
+    def test_six_batches_of_five_days_with_the_first_under_way(self):
+        batches, today = self.batches(), timezone.localdate()
+        self.assertEqual(len(batches), 6)
+        for batch in batches:
+            with self.subTest(batch=batch.number):
+                self.assertEqual((batch.ends_on - batch.starts_on).days, 4)
+                self.assertEqual(batch.sessions.count(), 10)
+        self.assertEqual([b for b in batches if b.starts_on <= today <= b.ends_on], batches[:1])
+        self.assertEqual(batches[0].starts_on, today - timedelta(days=2))
+
+    def test_the_schedulers_plan_keeps_capacity_and_unit_floors_and_explains_who_is_left_out(self):
+        programme = self.programme()
+        population = set(rotation_selectors.population(programme=programme).values_list("pk", flat=True))
+        seats = list(Seat.objects.filter(programme=programme).select_related("cadre__unit"))
+        run = ScheduleRun.objects.get(programme=programme)
+        self.assertEqual(run.population, len(population))
+        self.assertEqual(run.placed, len(seats))
+        self.assertEqual({s.cadre_id for s in seats} | {u["cadre"] for u in run.unplaced}, population)
+        self.assertTrue(all(u["reason"] for u in run.unplaced))
+        for batch in self.batches():
+            in_batch = [s for s in seats if s.batch_id == batch.pk]
+            with self.subTest(batch=batch.number):
+                self.assertLessEqual(len(in_batch), batch.capacity)
+                sizes = rotation_selectors.unit_sizes(unit_ids={s.cadre.unit_id for s in in_batch})
+                for unit_id, size in sizes.items():
+                    away = sum(s.cadre.unit_id == unit_id for s in in_batch)
+                    unit = next(s.cadre.unit for s in in_batch if s.cadre.unit_id == unit_id)
+                    self.assertLessEqual(away, scheduler.spare(size, unit.min_on_duty))
+
+    def test_the_cadre_login_has_a_hand_placed_seat_in_the_batch_under_way(self):
+        seat = Seat.objects.get(cadre=self.login(), programme=self.programme())
+        self.assertEqual(seat.batch, self.batches()[0])
+        self.assertTrue(seat.locked)
+        self.assertEqual(seat.placed_by, PlacedBy.HAND)
+
+    def test_every_past_session_of_the_batch_under_way_has_a_mark_for_every_seat(self):
+        batch = self.batches()[0]
+        past = list(batch.sessions.filter(date__lt=timezone.localdate()))
+        self.assertTrue(past)
+        marks = set(Attendance.objects.filter(session__batch=batch).values_list("session_id", "cadre_id"))
+        expected = {(session.pk, seat.cadre_id) for session in past for seat in batch.seats.all()}
+        self.assertEqual(marks, expected)
+        self.assertFalse(Attendance.objects.filter(session__date__gte=timezone.localdate()).exists())
+
+    def test_the_cadres_rotation_page_shows_the_batch(self):
+        self.client.force_login(self.login().user)
+        response = self.client.get(reverse("rotations:mine"))
+        self.assertContains(response, self.programme().name)
+        first = self.batches()[0]
+        self.assertContains(response, first.venue)
+        self.assertContains(response, first.starts_on.strftime("%Y-%m-%d"))
+
+    def test_officer_and_trainer_rotation_pages_answer_200(self):
+        programme = self.programme()
+        pages = [
+            ("county", reverse("rotations_programme_schedule", args=[programme.pk])),
+            ("county", reverse("rotations_programme_units", args=[programme.pk])),
+            ("trainer", reverse("rotations_batch_attendance", args=[self.batches()[0].pk])),
+        ]
+        for username, url in pages:
+            with self.subTest(username=username, url=url):
+                self.client.force_login(get_user_model().objects.get(username=username))
+                self.assertEqual(self.client.get(url).status_code, 200)
