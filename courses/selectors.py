@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from cadres.models import Cadre
+from courses import crediting
 from courses.models import CourseProgress, CoursePage, CreditEntry, LessonPage, LessonProgress, Requirement, YearlyTarget
 
 DEFAULT_YEARLY_HOURS = Decimal(50)  # 全国干部教育培训规划 (2023–2027): 50 online hours a year
@@ -80,7 +81,11 @@ class MyLearning:
         return [r for r in self.required if not r.completed]
 
 
-def yearly_target_hours(*, category: str, year: int) -> Decimal:
+def yearly_target_hours(*, category: str, year: int, cadre: Cadre | None = None) -> Decimal:
+    if cadre is not None:
+        ruled = crediting.credit_policy().yearly_target(cadre=cadre, year=year)
+        if ruled is not None:
+            return ruled
     target = (
         YearlyTarget.objects.filter(category=category)
         .filter(Q(year=year) | Q(year__isnull=True))
@@ -114,7 +119,7 @@ def my_learning(*, cadre: Cadre, today: date) -> MyLearning:
         electives=electives,
         recent=list(progress_rows.values())[:5],
         hours_this_year=hours_earned(cadre=cadre, year=today.year),
-        target_hours=yearly_target_hours(category=cadre.category, year=today.year),
+        target_hours=yearly_target_hours(category=cadre.category, year=today.year, cadre=cadre),
         today=today,
     )
 

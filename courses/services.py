@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadres.models import Cadre
-from courses import completion, study_time
+from courses import completion, crediting, study_time
 from courses.models import CourseProgress, CoursePage, CreditEntry, CreditSource, LessonPage, LessonProgress
 
 
@@ -89,6 +89,7 @@ def course_progress_refresh(
     )
     progress = CourseProgress.objects.select_for_update().get(pk=progress.pk)
     lesson_ids = list(course.lessons().values_list("pk", flat=True))
+    lessons_before = progress.lessons_completed
     progress.lessons_total = len(lesson_ids)
     progress.lessons_completed = LessonProgress.objects.filter(
         cadre=cadre, lesson_id__in=lesson_ids, completed_at__isnull=False
@@ -100,19 +101,34 @@ def course_progress_refresh(
     if progress.completed_at is None and all_lessons_done and completion.extra_checks_pass(cadre=cadre, course=course):
         progress.completed_at = now
         credit_award_for_course(cadre=cadre, course=course, when=now)
+    elif progress.completed_at is None and progress.lessons_completed > lessons_before:
+        # The credit rules may count a course before every lesson is done (e.g. at 90 %).
+        share = progress.lessons_completed / len(lesson_ids)
+        if completion.extra_checks_pass(cadre=cadre, course=course):
+            credit_award_for_course(cadre=cadre, course=course, when=now, share=share)
     progress.save()
+
     return progress
 
 
-def credit_award_for_course(*, cadre: Cadre, course: CoursePage, when: datetime) -> CreditEntry:
-    """Credit a completed course's hours to the year it was completed in, exactly once."""
+def credit_award_for_course(
+    *, cadre: Cadre, course: CoursePage, when: datetime, share: float = 1.0
+) -> CreditEntry | None:
+    """Credit a course to the year it was done in, exactly once, as the credit policy counts it."""
+    existing = CreditEntry.objects.filter(cadre=cadre, course=course, source=CreditSource.COURSE).first()
+    if existing is not None:
+        return existing
+    credit = crediting.credit_policy().course_credit(cadre=cadre, course=course, when=when, share=share)
+    if credit is None:
+        return None
     entry, _ = CreditEntry.objects.get_or_create(
         cadre=cadre,
         course=course,
         source=CreditSource.COURSE,
         defaults={
             "year": timezone.localtime(when).year,
-            "hours": course.credit_hours,
+            "hours": credit.hours,
+            "rule": credit.rule,
             "description": course.title,
             "earned_at": when,
         },

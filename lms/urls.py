@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("rotations/", include("rotations.urls")),
     path("village/", include("postings.urls")),
+    path("", include("records.urls")),
 ]
 
 if settings.DEBUG:

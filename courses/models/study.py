@@ -110,6 +110,9 @@ class CreditEntry(models.Model):
     )
     description = models.CharField(max_length=200, blank=True)
     earned_at = models.DateTimeField()
+    # The rule that counted the hours, as it stood then ({"id", "label", "method", …}); written by
+    # the credit policy (see courses.crediting) and by a recompute. Empty: the stated hours.
+    rule = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("credit-hour entry")

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "postings",
     "rotations",
     "quizzes",
+    "records",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,10 @@
+"""Background work of the records app (run in-process by the embedded ImmediateBackend)."""
+
+from django_tasks import task
+
+from records import services
+
+
+@task()
+def run_certificate_zip(*, job_id: int) -> None:
+    services.certificate_zip_run(job_id=job_id)
