@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses import selectors, services
+from courses import completion, selectors, services
 from courses.models import CourseCategory, CoursePage, LessonPage
 from courses.study_time import HEARTBEAT_INTERVAL, BeatOutcome
 
@@ -55,6 +55,7 @@ def course_context(*, request: HttpRequest, course: CoursePage) -> dict:
         (lesson for lesson in lessons if not getattr(lesson_progress.get(lesson.pk), "completed_at", None)), None
     )
     return {
+        "steps": completion.course_steps(cadre=cadre, course=course),
         "lessons": [(lesson, lesson_progress.get(lesson.pk)) for lesson in lessons],
         "progress": progress,
         "next_lesson": next_lesson or (lessons[0] if lessons else None),

@@ -80,6 +80,21 @@ def final_quiz_passed(*, cadre: Cadre, course: CoursePage) -> bool:
     return quiz is None or quiz_standing(cadre=cadre, quiz=quiz).passed
 
 
+def final_test_steps(*, cadre: Cadre | None, course: CoursePage) -> list:
+    """The course page's link to its final test, registered with courses.completion."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from courses.completion import CourseStep
+
+    quiz = published_final_quiz(course)
+    if quiz is None:
+        return []
+    passed = cadre is not None and quiz_standing(cadre=cadre, quiz=quiz).passed
+    note = _("Passed") if passed else _("Pass the final test to complete this course.")
+    return [CourseStep(title=quiz.title, url=reverse("quizzes:detail", args=[quiz.pk]), done=passed, note=note)]
+
+
 # ---------------------------------------------------------------------------- cadre lists
 
 
