@@ -1,20 +1,8 @@
-from django.utils.translation import gettext
+from lms.errors import TranslatableError
 
 
-class RecordsError(Exception):
-    """Base class for errors a records service reports to its caller.
-
-    Raised with an English message template (a module constant) and its parameters:
-    `str(error)` is the English text tests assert, `error.translated()` is what a page shows.
-    """
-
-    def __init__(self, template: str, **params):
-        self.template = template
-        self.params = params
-        super().__init__(template.format(**params))
-
-    def translated(self) -> str:
-        return gettext(self.template).format(**self.params)
+class RecordsError(TranslatableError):
+    """Base class for errors a records service reports to its caller."""
 
 
 class ClaimRefused(RecordsError):
