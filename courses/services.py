@@ -107,7 +107,10 @@ def course_progress_refresh(
         if completion.extra_checks_pass(cadre=cadre, course=course):
             credit_award_for_course(cadre=cadre, course=course, when=now, share=share)
     progress.save()
+    # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
+    from reports.hooks import course_progress_saved
 
+    course_progress_saved(progress=progress, now=now)
     return progress
 
 

@@ -63,6 +63,10 @@ def attendance_record(
         mark.status, mark.via, mark.recorded_by, mark.recorded_at = status, via, by, now or timezone.now()
         mark.full_clean()
         mark.save()
+    # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
+    from reports.hooks import seats_changed
+
+    seats_changed(cadre_ids=[cadre.pk])
     return mark
 
 
@@ -200,4 +204,8 @@ def batch_complete(*, batch: Batch, now: datetime | None = None) -> dict[str, in
             seat.outcome = Outcome.NOT_COMPLETED
             tally["not_completed"] += 1
         seat.save(update_fields=["outcome", "completed_at", "credit_entry"])
+    # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
+    from reports.hooks import seats_changed
+
+    seats_changed(cadre_ids=Seat.objects.filter(batch=batch).values_list("cadre_id", flat=True))
     return tally

@@ -1,0 +1,45 @@
+"""The calls other apps make after writing, so summary rows change in the same transaction.
+
+These are the only places outside `reports` that import it (each call site says so):
+
+- courses.services.course_progress_refresh → `course_progress_saved` (heartbeats, lesson and
+  course completion, credit, a passed final test)
+- quizzes.services._after_grading → `attempt_graded` (submit, time-out, essay grading)
+- rotations.services.attendance.attendance_record and batch_complete, and
+  rotations.services.scheduling.schedule_plan and seat_assign → `seats_changed`
+
+Roster and requirement edits reach the summaries through `reports.invalidation` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from courses.models import CreditEntry
+from reports import summaries
+
+
+def course_progress_saved(*, progress, now: datetime) -> None:
+    """After a CourseProgress write. A beat that only adds study time takes the fast path (two queries)."""
+    started_or_completed = now in (progress.started_at, progress.completed_at)
+    if (
+        started_or_completed
+        or CreditEntry.objects.filter(cadre_id=progress.cadre_id, course_id=progress.course_id, earned_at=now).exists()
+    ):
+        summaries.summaries_refresh(cadre_ids=[progress.cadre_id])
+    else:
+        summaries.course_seconds_set(
+            cadre_id=progress.cadre_id, course_id=progress.course_id, seconds=progress.seconds_studied
+        )
+
+
+def attempt_graded(*, attempt) -> None:
+    summaries.summaries_refresh(cadre_ids=[attempt.cadre_id])
+
+
+def seats_changed(*, cadre_ids: Iterable[int]) -> None:
+    """After seats, their outcomes or attendance marks changed for these cadres."""
+    ids = set(cadre_ids)
+    if ids:
+        summaries.summaries_refresh(cadre_ids=ids)
