@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run install install-dev migrate demo static serve test lint format check bench messages clean
+.PHONY: run install install-dev migrate demo static serve test lint format check check-deploy bench messages clean \
+	serve-prod worker backup restore
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +48,31 @@ format: install-dev
 check: install-dev
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production settings must pass Django's deployment checks; the key here is a throwaway.
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=lms.settings.production DJANGO_ALLOWED_HOSTS=jianbing.example.org \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+WORKERS ?= 4
+THREADS ?= 4
+serve-prod: install  ## gunicorn with production settings; configure with the environment (.env.example)
+	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py createcachetable
+	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/gunicorn lms.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --timeout 60 \
+		--max-requests 2000 --max-requests-jitter 200 --access-logfile -
+
+worker: install  ## the background task worker (roster imports, report refreshes, certificate bundles)
+	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py db_worker --queue-name '*' --interval 1
+
+backup: install  ## BACKUP=path/to/file (SQLite backup API or pg_dump)
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: install  ## BACKUP=path/to/file; overwrites every table
+	$(BIN)/python manage.py restore $(BACKUP)
 
 messages: install-dev  ## extract msgids, fill them from locale/parts/*.json, compile (needs gettext)
 	$(BIN)/python scripts/messages.py

@@ -17,6 +17,12 @@ ID_NUMBER_INVALID = _("Enter a valid 18-character ID number (check the last char
 ID_NUMBER_TAKEN = _("A cadre with this ID number is already on the roster.")
 UNIT_PARENT_REQUIRED = _("Choose the unit this one belongs to.")
 FILE_TOO_LARGE = _("The file is larger than %(limit)s MB.")
+FILE_WRONG_TYPE = _("Only .xlsx workbooks and .csv files can be imported.")
+FILE_DISGUISED = _("The file's content does not match its name: save it again from Excel as .xlsx or .csv.")
+
+# What the first bytes of a roster must look like: .xlsx is a zip archive; a .csv is text.
+_XLSX_MAGIC = b"PK\x03\x04"
+_NOT_TEXT_MAGIC = (_XLSX_MAGIC, b"\xd0\xcf\x11\xe0", b"%PDF", b"MZ", b"\x7fELF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -126,4 +132,14 @@ class RosterUploadForm(forms.Form):
         limit = settings.ROSTER_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(FILE_TOO_LARGE, params={"limit": limit // (1024 * 1024)})
+        name = (upload.name or "").lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(FILE_WRONG_TYPE)
+        upload.seek(0)
+        head = upload.read(2048)
+        upload.seek(0)
+        if name.endswith(".xlsx") and not head.startswith(_XLSX_MAGIC):
+            raise forms.ValidationError(FILE_DISGUISED)
+        if name.endswith(".csv") and (head.startswith(_NOT_TEXT_MAGIC) or b"\x00" in head):
+            raise forms.ValidationError(FILE_DISGUISED)
         return upload

@@ -170,3 +170,25 @@ class ImportJob(models.Model):
         if self.is_finished:
             return 100
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class InitialPassword(models.Model):
+    """Present while a login still has the password it was given on creation (the last six
+    characters of the ID number); the first password change removes it. While it exists the
+    site sends the user to the password change page and nowhere else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="initial_password",
+        verbose_name=_("login"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("initial password")
+        verbose_name_plural = _("initial passwords")
+
+    def __str__(self) -> str:
+        return str(self.user)

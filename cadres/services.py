@@ -23,9 +23,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from cadres import idcard, roster
+from cadres import audit, idcard, roster
 from cadres.exceptions import RosterRejected
-from cadres.models import Cadre, Gender, ImportJob, ImportStatus, OrgUnit, Rank, UnitLevel
+from cadres.models import Cadre, Gender, ImportJob, ImportStatus, InitialPassword, OrgUnit, Rank, UnitLevel
 from cadres.roles import CADRE_GROUP, Scope
 from cadres.roster import COLUMNS, ParsedRoster, RosterRow, RowError, row_error
 from cadres.selectors import cadre_list_in_scope, unit_chain, unit_names_by_path, unit_path_text
@@ -145,6 +145,7 @@ def cadre_create(
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.add(Group.objects.get_or_create(name=CADRE_GROUP)[0])
+    InitialPassword.objects.create(user=user)
     cadre = Cadre(
         user=user,
         name=name,
@@ -181,6 +182,28 @@ def cadre_update(*, cadre: Cadre, changed: Sequence[str] = ()) -> Cadre:
     if user_fields:
         User.objects.filter(pk=cadre.user_id).update(**user_fields)
     return cadre
+
+
+# --- initial passwords and roles -----------------------------------------------------------
+
+
+def password_change_required(*, user) -> bool:
+    """True while `user` still has the initial password it was created with."""
+    return bool(user.is_authenticated and InitialPassword.objects.filter(user_id=user.pk).exists())
+
+
+def initial_password_clear(*, user) -> None:
+    """Called once the user has chosen a password of their own."""
+    deleted, _ = InitialPassword.objects.filter(user_id=user.pk).delete()
+    if deleted:
+        audit.record(user, audit.INITIAL_PASSWORD_CHANGED, user=user)
+
+
+def roles_change_record(*, user, before: dict, by) -> None:
+    """Log a change of `user`'s roles (groups, superuser) made by `by`; no entry when nothing changed."""
+    after = audit.roles_of(user)
+    if after != before:
+        audit.record(user, audit.ROLE_CHANGE, user=by, before=before, after=after)
 
 
 # --- roster import -------------------------------------------------------------------------
@@ -229,7 +252,7 @@ def roster_import(
 
     Rows are read and checked first (reporting progress), then written in one transaction.
     Raises RosterRejected with every row-level error when any row is bad; nothing is written.
-    `actor` is the officer doing it, kept for the audit trail of future callers.
+    `actor` is the officer doing it; the import is logged on `root_unit` in the audit trail.
     """
     content, name = _read_bytes(file)
     report = progress or (lambda phase, done, total: None)
@@ -247,7 +270,17 @@ def roster_import(
     report(PHASE_WRITING, parsed.total_rows, parsed.total_rows)
     with transaction.atomic():
         result = _write(plan)
-    result.total_rows = parsed.total_rows
+        result.total_rows = parsed.total_rows
+        audit.record(
+            plan.root,
+            audit.ROSTER_IMPORT,
+            user=actor,
+            filename=filename or name,
+            rows=result.total_rows,
+            created=result.created,
+            updated=result.updated,
+            units_created=result.units_created,
+        )
     return result
 
 
@@ -359,6 +392,9 @@ def _write(plan: _Plan) -> ImportResult:
             batch_size=BATCH_SIZE,
             ignore_conflicts=True,
         )
+        InitialPassword.objects.bulk_create(
+            [InitialPassword(user_id=pk) for pk in user_ids.values()], batch_size=BATCH_SIZE
+        )
         result.created = len(plan.creates)
 
     changed = []
@@ -408,9 +444,21 @@ _GENDER_TEXT = {Gender.MALE: "男", Gender.FEMALE: "女"}
 _WIDTHS = (10, 6, 12, 22, 14, 36, 14, 12, 20, 12, 8)
 
 
-def roster_export(*, scope: Scope, unmasked: bool = False) -> bytes:
-    """The roster of `scope` as .xlsx, in the import format. ID numbers are masked unless `unmasked`."""
+def roster_export(*, scope: Scope, unmasked: bool = False, actor=None) -> bytes:
+    """The roster of `scope` as .xlsx, in the import format. ID numbers are masked unless `unmasked`.
+
+    With an `actor`, the export (what, how many rows, masked or not) is logged on that login.
+    """
     cadres = list(cadre_list_in_scope(scope=scope).order_by("unit__path", "name"))
+    if actor is not None:
+        audit.record(
+            actor,
+            audit.ROSTER_EXPORT,
+            user=actor,
+            scope="*" if scope.everything else (scope.path or ""),
+            rows=len(cadres),
+            unmasked=unmasked,
+        )
     names = unit_names_by_path(units=list({c.unit_id: c.unit for c in cadres}.values()))
 
     def rows():

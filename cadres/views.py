@@ -126,5 +126,7 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 
 def roster_export(request: HttpRequest) -> HttpResponse:
     _require(request, "view")
-    content = services.roster_export(scope=cached_scope(request.user), unmasked=cached_is_administrator(request.user))
+    content = services.roster_export(
+        scope=cached_scope(request.user), unmasked=cached_is_administrator(request.user), actor=request.user
+    )
     return _xlsx_response(content, f"花名册-{timezone.localdate():%Y%m%d}.xlsx")

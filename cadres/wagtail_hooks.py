@@ -5,9 +5,9 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from cadres import views
+from cadres import audit, services, views
 from cadres.models import Cadre, OrgUnit
-from cadres.permissions import SubtreePermissionPolicy
+from cadres.permissions import SubtreePermissionPolicy, cached_is_administrator
 from cadres.viewsets import CadreViewSet, OrgUnitViewSet
 
 register_permission_policy(OrgUnit, SubtreePermissionPolicy(OrgUnit, path_field="path", path_of=lambda u: u.path))
@@ -30,3 +30,32 @@ def register_roster_urls():
         path("roster-files/template.xlsx", views.roster_template, name="cadres_roster_template"),
         path("roster-files/export.xlsx", views.roster_export, name="cadres_roster_export"),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    audit.register_actions(actions)
+
+
+@hooks.register("before_edit_user")
+def remember_roles_before_edit(request, user):
+    request._jianbing_roles_before = audit.roles_of(user)
+
+
+@hooks.register("after_edit_user")
+def log_role_change_after_edit(request, user):
+    before = getattr(request, "_jianbing_roles_before", None)
+    if before is not None:
+        services.roles_change_record(user=user, before=before, by=request.user)
+
+
+@hooks.register("after_create_user")
+def log_roles_of_new_user(request, user):
+    services.roles_change_record(user=user, before={"superuser": False, "groups": []}, by=request.user)
+
+
+@hooks.register("construct_reports_menu")
+def site_history_for_administrators_only(request, menu_items):
+    # The site-wide audit log names cadres of every subtree; lms.urls enforces the same rule.
+    if not cached_is_administrator(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -55,6 +55,22 @@ class RequirementDeleteView(ScopedQuerysetMixin, generic.DeleteView):
     pass
 
 
+class ScopedObjectMixin:
+    """History and usage list log entries or references; only their object lookup is scoped
+    (an unscoped one let officers read other subtrees' history, found by the authorisation matrix)."""
+
+    def get_base_object_queryset(self):
+        return requirements_in_scope(self.request.user)
+
+
+class RequirementHistoryView(ScopedObjectMixin, generic.HistoryView):
+    pass
+
+
+class RequirementUsageView(ScopedObjectMixin, generic.UsageView):
+    pass
+
+
 class RequirementViewSet(ModelViewSet):
     model = Requirement
     icon = "tasks"
@@ -66,6 +82,8 @@ class RequirementViewSet(ModelViewSet):
     add_view_class = RequirementCreateView
     edit_view_class = RequirementEditView
     delete_view_class = RequirementDeleteView
+    history_view_class = RequirementHistoryView
+    usage_view_class = RequirementUsageView
     inspect_view_enabled = False
     copy_view_enabled = False
     list_filter = ["year"]
@@ -73,11 +91,12 @@ class RequirementViewSet(ModelViewSet):
     list_export = ["course", "unit", "category_labels", "year", "due_date"]
     export_filename = "required-courses"
     list_display = [
-        Column("course", label=_("course"), accessor="course"),
+        TitleColumn("course", label=_("course"), accessor="course", url_name="requirements:edit"),
         Column("unit", label=_("unit"), accessor="unit"),
         Column("categories", label=_("cadre categories"), accessor="category_display"),
         Column("year", label=_("year")),
-        DateColumn("due_date", label=_("due date")),
+        # A plain column: DateColumn shows "just now" or "3 days ago", which suits edit times, not deadlines.
+        Column("due_date", label=_("due date")),
     ]
 
     def get_form_class(self, for_update=False):

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
@@ -10,11 +11,19 @@ from lms import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The site-wide audit log names people of every subtree: administrators only (these two
+    # shadow Wagtail's own routes, which officers holding any model permission could open).
+    path("admin/reports/site-history/", views.administrators_only(LogEntriesView.as_view()), name="audit-log"),
+    path(
+        "admin/reports/site-history/results/",
+        views.administrators_only(LogEntriesView.as_view(results_only=True)),
+        name="audit-log-results",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/start/", views.home_redirect, name="home-redirect"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -24,6 +33,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("rotations/", include("rotations.urls")),
     path("village/", include("postings.urls")),
+    path("", include("reports.urls")),
     path("", include("records.urls")),
 ]
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext, gettext_noop
+from wagtail.log_actions import log
 
 from cadres.models import Cadre
 from courses.services import course_progress_refresh
@@ -316,6 +317,10 @@ def _set_totals(attempt: Attempt, *, score: Decimal, max_score: Decimal, pending
 def _after_grading(attempt: Attempt, now: datetime) -> None:
     if attempt.passed and attempt.quiz.course_id:
         course_progress_refresh(cadre=attempt.cadre, course=attempt.quiz.course, now=now)
+    # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
+    from reports.hooks import attempt_graded
+
+    attempt_graded(attempt=attempt)
 
 
 def attempt_expire_if_overdue(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
@@ -369,6 +374,7 @@ def essay_grade(*, answer: Answer, grader, score: Decimal, comment: str = "", no
         pending=any(outcome == grading.Outcome.PENDING for _, outcome in marks),
     )
     attempt.save(update_fields=["score", "percent", "pending_grading", "passed"])
+    log(attempt, "wagtail.edit", user=grader, data={"answer": answer.pk, "score": str(score)})
     _after_grading(attempt, now)
     return answer
 

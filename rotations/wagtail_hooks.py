@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
@@ -40,6 +41,18 @@ def _scoped(view_class, selector):
     return Scoped
 
 
+def _scoped_object(view_class, selector):
+    """History and usage views list log entries or references: only their object lookup is
+    scoped (unscoped, officers could read other subtrees' history; found by the authorisation matrix)."""
+
+    class ScopedObject(view_class):
+        def get_base_object_queryset(self):
+            return selector(scope=scope_for(self.request.user))
+
+    ScopedObject.__name__ = f"Scoped{view_class.__name__}"
+    return ScopedObject
+
+
 class ProgrammeViewSet(ModelViewSet):
     model = Programme
     icon = "date"
@@ -58,6 +71,8 @@ class ProgrammeViewSet(ModelViewSet):
     index_view_class = _scoped(generic.IndexView, selectors.programmes_in_scope)
     edit_view_class = _scoped(generic.EditView, selectors.programmes_in_scope)
     delete_view_class = _scoped(generic.DeleteView, selectors.programmes_in_scope)
+    history_view_class = _scoped_object(history.HistoryView, selectors.programmes_in_scope)
+    usage_view_class = _scoped_object(usage.UsageView, selectors.programmes_in_scope)
 
     def get_form_class(self, for_update=False):
         return ProgrammeForm
@@ -86,6 +101,8 @@ class BatchViewSet(ModelViewSet):
     add_view_class = _with_sessions(generic.CreateView)
     edit_view_class = _with_sessions(_scoped(generic.EditView, selectors.batches_in_scope))
     delete_view_class = _scoped(generic.DeleteView, selectors.batches_in_scope)
+    history_view_class = _scoped_object(history.HistoryView, selectors.batches_in_scope)
+    usage_view_class = _scoped_object(usage.UsageView, selectors.batches_in_scope)
 
     def get_form_class(self, for_update=False):
         return BatchForm
@@ -102,6 +119,8 @@ class UnavailabilityViewSet(ModelViewSet):
     index_view_class = _scoped(generic.IndexView, selectors.unavailabilities_in_scope)
     edit_view_class = _scoped(generic.EditView, selectors.unavailabilities_in_scope)
     delete_view_class = _scoped(generic.DeleteView, selectors.unavailabilities_in_scope)
+    history_view_class = _scoped_object(history.HistoryView, selectors.unavailabilities_in_scope)
+    usage_view_class = _scoped_object(usage.UsageView, selectors.unavailabilities_in_scope)
 
     def get_form_class(self, for_update=False):
         return UnavailabilityForm

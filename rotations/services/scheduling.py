@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from cadres.models import Cadre
 from rotations import scheduler, selectors
@@ -137,6 +138,14 @@ def schedule_plan(*, programme: Programme, by=None, today: date | None = None, m
     Seat.objects.bulk_create(to_create, batch_size=2000)
     Seat.objects.bulk_update(to_update, ["batch", "placed_by", "locked", "is_makeup", "outcome"], batch_size=2000)
     Seat.objects.filter(pk__in=to_delete).delete()
+    # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
+    from reports.hooks import seats_changed
+
+    removed = {*gone, *to_delete}
+    seats_changed(
+        cadre_ids=[s.cadre_id for s in (*to_create, *to_update)]
+        + [cadre_id for cadre_id, s in seats.items() if s.pk in removed]
+    )
 
     cadre_by_id = {c.pk: c for c in cadres}
     unplaced = []
@@ -166,6 +175,8 @@ def schedule_plan(*, programme: Programme, by=None, today: date | None = None, m
         seconds=time.perf_counter() - started,
     )
     run.save()
+    # Audit trail (Wagtail's log; the acting admin user comes from its log context when `by` is None).
+    log(run, "wagtail.create", user=by, data={"placed": run.placed, "moved": run.moved, "makeup": makeup})
     return run
 
 
@@ -195,6 +206,7 @@ def seat_assign(*, programme: Programme, cadre: Cadre, batch: Batch, today: date
     _check_unit_floor(programme=programme, cadre=cadre, batch=batch)
 
     seat = Seat.objects.filter(programme=programme, cadre=cadre).first() or Seat(programme=programme, cadre=cadre)
+    moved_from = seat.batch.number if seat.pk else None
     seat.batch = batch
     seat.locked = True
     seat.placed_by = PlacedBy.HAND
@@ -203,6 +215,13 @@ def seat_assign(*, programme: Programme, cadre: Cadre, batch: Batch, today: date
         seat.is_makeup = True
     seat.full_clean()
     seat.save()
+    log(
+        seat, "wagtail.edit" if moved_from else "wagtail.create", data={"from_batch": moved_from, "batch": batch.number}
+    )
+    # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
+    from reports.hooks import seats_changed
+
+    seats_changed(cadre_ids=[cadre.pk])
     return seat
 
 
@@ -241,4 +260,5 @@ def seat_set_locked(*, seat: Seat, locked: bool) -> Seat:
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     seat.locked = locked
     seat.save(update_fields=["locked"])
+    log(seat, "wagtail.edit", data={"locked": locked})
     return seat

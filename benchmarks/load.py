@@ -1,0 +1,252 @@
+"""Load: gunicorn with the production settings on PostgreSQL and Redis, on this machine.
+
+500 cadres study (a heartbeat every 15 s each, as the lesson page sends them), 200 cadres start
+the same exam at the same moment, answer its 10 questions by autosave (a few seconds per
+question) and submit, and 5 officers keep reloading their dashboards. Reports requests per
+second, p50/p95/p99 latency per kind of request and errors, then checks the database: one
+progress row per studying cadre holding exactly the time the last heartbeat reported, and
+exactly one answer per question per attempt with the value sent.
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379; creates
+and drops its own database. An asyncio/httpx client stands in for locust (same scenario,
+headless, no extra dependency).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDYING, EXAM_TAKERS, OFFICERS = 500, 200, 5
+BEATS_PER_CADRE = 4
+BEAT_SPACING = 15  # courses.study_time.HEARTBEAT_INTERVAL, what lesson pages send
+ANSWER_THINK_SECONDS = (2, 6)
+WORKERS, THREADS = 4, 4
+PG = "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/1"
+CSRF = "benchmarkcsrftokenbenchmarkcsrf0"  # 32 characters: Django accepts it as cookie and header
+
+
+def _psql(sql: str, database: str = "postgres") -> None:
+    subprocess.run(["psql", f"{PG}/{database}", "-q", "-c", sql], check=True, capture_output=True)
+
+
+def _manage(env: dict, *args: str) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-3000:])
+    return result.stdout
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, list[str]] = defaultdict(list)
+
+    async def call(self, client, kind: str, method: str, url: str, session: str, *, ok=(200,), **kwargs):
+        headers = {
+            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://{url.split('/')[2]}/",
+        }
+        started = time.perf_counter()
+        try:
+            response = await client.request(method, url, headers=headers, **kwargs)
+        except Exception as error:  # noqa: BLE001 - every failure is a reported error
+            self.errors[kind].append(repr(error))
+            return None
+        self.latencies[kind].append(time.perf_counter() - started)
+        if response.status_code not in ok:
+            self.errors[kind].append(f"{response.status_code} {url}")
+        return response
+
+
+def _percentiles(values: list[float]) -> dict:
+    if not values:
+        return {}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {
+        "count": len(values),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+        "max_ms": round(max(values) * 1000, 1),
+    }
+
+
+async def _load(base: str, seed: dict) -> tuple[Recorder, float, dict, dict]:
+    import httpx
+
+    recorder = Recorder()
+    last_total: dict[int, int] = {}
+    # A request that failed on the client side may still have been applied by the server: such
+    # writes are "unconfirmed", and the checks accept them being present or absent (never twice).
+    unconfirmed_beats: set[int] = set()
+    sent_answers: dict[int, dict[int, int]] = {}
+    unconfirmed_answers: dict[int, dict[int, int]] = defaultdict(dict)
+    lesson, quiz, options = seed["lesson"], seed["quiz"], {int(k): v for k, v in seed["options"].items()}
+    done = asyncio.Event()
+
+    async def study(client, index: int, session: str) -> None:
+        await asyncio.sleep(random.uniform(0, BEAT_SPACING))
+        for _ in range(BEATS_PER_CADRE):
+            response = await recorder.call(
+                client, "heartbeat", "POST", f"{base}/api/v1/lessons/{lesson}/heartbeat", session, json={"tab": "t"}
+            )
+            cadre = seed["study_cadres"][index]
+            if response is not None and response.status_code == 200:
+                last_total[cadre] = response.json()["credited_seconds"]
+            else:
+                unconfirmed_beats.add(cadre)
+            await asyncio.sleep(BEAT_SPACING)
+
+    async def exam(client, session: str, start: asyncio.Event) -> None:
+        await start.wait()
+        response = await recorder.call(client, "quiz_start", "POST", f"{base}/quizzes/{quiz}/start", session, ok=(302,))
+        if response is None or response.status_code != 302:
+            return
+        attempt = int(response.headers["location"].rstrip("/").split("/")[-1])
+        await recorder.call(client, "quiz_page", "GET", f"{base}/quizzes/attempts/{attempt}/", session)
+        sent_answers[attempt] = {}
+        for question, option_ids in options.items():
+            value = random.choice(option_ids)
+            saved = await recorder.call(
+                client,
+                "quiz_answer",
+                "POST",
+                f"{base}/api/v1/quiz-attempts/{attempt}/answers",
+                session,
+                json={"question": question, "value": value},
+            )
+            if saved is not None and saved.status_code == 200:
+                sent_answers[attempt][question] = value
+            else:
+                unconfirmed_answers[attempt][question] = value
+            await asyncio.sleep(random.uniform(*ANSWER_THINK_SECONDS))
+        await recorder.call(
+            client, "quiz_submit", "POST", f"{base}/quizzes/attempts/{attempt}/submit", session, ok=(302,)
+        )
+
+    async def officer(client, session: str) -> None:
+        pages = ["/admin/roster/", "/admin/training-reports/completion/"]
+        while not done.is_set():
+            for page in pages:
+                await recorder.call(client, "dashboard", "GET", base + page, session)
+                await asyncio.sleep(1)
+
+    limits = httpx.Limits(max_connections=800, max_keepalive_connections=800)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        start = asyncio.Event()
+        started = time.perf_counter()
+        officers = [asyncio.create_task(officer(client, s)) for s in seed["officer_sessions"]]
+        work = [asyncio.create_task(study(client, i, s)) for i, s in enumerate(seed["study_sessions"])]
+        work += [asyncio.create_task(exam(client, s, start)) for s in seed["exam_sessions"]]
+        await asyncio.sleep(2)
+        start.set()  # every exam starts at the same moment
+        await asyncio.gather(*work)
+        done.set()
+        await asyncio.gather(*officers)
+        elapsed = time.perf_counter() - started
+    unconfirmed = {"beats": unconfirmed_beats, "answers": unconfirmed_answers}
+    return recorder, elapsed, last_total, sent_answers, unconfirmed
+
+
+def _verify(database: str, seed: dict, last_total: dict, sent_answers: dict, unconfirmed: dict) -> dict:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{database}") as conn:
+        rows = conn.execute(
+            "SELECT cadre_id, count(*), max(credited_seconds) FROM courses_lessonprogress WHERE lesson_id = %s "
+            "GROUP BY cadre_id",
+            [seed["lesson"]],
+        ).fetchall()
+        progress = {cadre: (count, seconds) for cadre, count, seconds in rows}
+        answers = conn.execute("SELECT attempt_id, question_id, value FROM quizzes_answer").fetchall()
+        attempts = conn.execute(
+            "SELECT cadre_id, count(*), bool_and(status <> 'in_progress') FROM quizzes_attempt GROUP BY cadre_id"
+        ).fetchall()
+
+    def beat_ok(cadre: int) -> bool:
+        rows, seconds = progress.get(cadre, (0, None))
+        if cadre in unconfirmed["beats"]:  # a lost answer may have credited more than we saw
+            return rows <= 1 and (seconds or 0) >= last_total.get(cadre, 0)
+        return rows == 1 and seconds == last_total.get(cadre)
+
+    heartbeat_mismatch = [c for c in seed["study_cadres"] if not beat_ok(c)]
+    by_attempt: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for attempt, question, value in answers:
+        by_attempt[attempt][question].append(value)
+
+    def answers_ok(attempt: int, sent: dict) -> bool:
+        stored = by_attempt.get(attempt, {})
+        maybe = unconfirmed["answers"].get(attempt, {})
+        if any(len(values) != 1 for values in stored.values()):
+            return False
+        if any(stored.get(q) != [v] for q, v in sent.items()):
+            return False
+        return all(q in sent or (q in maybe and values == [maybe[q]]) for q, values in stored.items())
+
+    answer_mismatch = [attempt for attempt, sent in sent_answers.items() if not answers_ok(attempt, sent)]
+    return {
+        "studying_cadres_checked": len(seed["study_cadres"]),
+        "heartbeat_rows_lost_or_wrong": len(heartbeat_mismatch),
+        "attempts_checked": len(sent_answers),
+        "answers_checked": sum(len(s) for s in sent_answers.values()),
+        "answer_rows_lost_duplicated_or_wrong": len(answer_mismatch),
+        "writes_unconfirmed_by_client_errors": len(unconfirmed["beats"])
+        + sum(len(v) for v in unconfirmed["answers"].values()),
+        "cadres_with_more_than_one_attempt": sum(1 for _, count, _ in attempts if count != 1),
+        "attempts_left_open": sum(1 for _, _, finished in attempts if not finished),
+    }
+
+
+def run() -> dict:
+    from tests.ops.servers import app_servers, free_port, production_environment
+
+    database = f"jianbing_bench_{os.getpid()}"
+    try:
+        _psql(f"CREATE DATABASE {database}")
+    except (OSError, subprocess.CalledProcessError) as error:
+        return {"benchmark": "load", "skipped": f"PostgreSQL not reachable: {error}"}
+    port = free_port()
+    env = production_environment(database_url=f"{PG}/{database}", redis_url=REDIS_URL, ports=[port], prefix=database)
+    try:
+        _manage(env, "manage.py", "migrate", "--noinput", "-v0")
+        seed = json.loads(_manage(env, "-m", "benchmarks._load_seed", str(STUDYING), str(EXAM_TAKERS), str(OFFICERS)))
+        log = Path(f"/tmp/{database}-gunicorn.log")
+        with app_servers([port], env, workers=WORKERS, threads=THREADS, log=log):
+            recorder, elapsed, last_total, sent_answers, unconfirmed = asyncio.run(
+                _load(f"http://127.0.0.1:{port}", seed)
+            )
+        checks = _verify(database, seed, last_total, sent_answers, unconfirmed)
+    finally:
+        _psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    total = sum(len(v) for v in recorder.latencies.values())
+    return {
+        "benchmark": "load",
+        "setup": f"gunicorn {WORKERS} workers x {THREADS} threads, production settings, PostgreSQL + Redis, "
+        f"{os.cpu_count()} cores",
+        "users": {"studying": STUDYING, "exam_at_once": EXAM_TAKERS, "officers": OFFICERS},
+        "seconds": round(elapsed, 1),
+        "requests": total,
+        "rps": round(total / elapsed, 1),
+        "errors": {kind: len(errors) for kind, errors in recorder.errors.items()},
+        "error_samples": [e for errors in recorder.errors.values() for e in errors[:3]],
+        "latency": {kind: _percentiles(values) for kind, values in sorted(recorder.latencies.items())},
+        "load_average_after": [round(x, 1) for x in os.getloadavg()],
+        "checks": checks,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), ensure_ascii=False, indent=2))

@@ -1,0 +1,107 @@
+"""Project-wide middleware: a Content-Security-Policy header, a friendly 503 while the database
+is unreachable, and the forced change of an initial password."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+
+logger = logging.getLogger("jianbing.lms")
+
+# Seconds a client (or the load balancer) should wait before asking again.
+RETRY_AFTER_SECONDS = 15
+DATABASE_UNAVAILABLE = gettext_noop("The service is briefly unavailable. Please try again in a moment.")
+PASSWORD_CHANGE_REQUIRED = gettext_noop("Please choose a new password before you continue.")
+# Set at login (lms.views.LoginView) when the account still has its initial password.
+PASSWORD_CHANGE_SESSION_KEY = "jianbing_password_change_required"
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds settings.CONTENT_SECURITY_POLICY to responses that do not set their own (Wagtail's
+    document view sends a stricter one)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON for the API, a page that needs no database for everything else."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": gettext(DATABASE_UNAVAILABLE), "retry_after": RETRY_AFTER_SECONDS}, status=503
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost or refused database connection in a view into a 503 the client can retry.
+
+    Django closes a connection that raised once the request ends (CONN_HEALTH_CHECKS also tests
+    a reused one before the next request), so the app recovers by itself once the database is
+    back. Errors raised by other middleware reach lms.views.server_error, which does the same.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "_database_unavailable", False) and response.status_code != 503:
+            # Middleware further in (sessions saving, say) failed on the way out for the same
+            # reason and turned our 503 into a 500: the cause is still the database.
+            return database_unavailable_response(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.warning("Database unavailable on %s: %s", request.path, exception)
+            request._database_unavailable = True
+            return database_unavailable_response(request)
+        return None
+
+
+# Paths a user with an initial password may still open.
+_ALWAYS_OPEN_NAMES = ("password_change", "password_change_done", "logout", "login", "set_language", "healthz")
+
+
+class PasswordChangeRequiredMiddleware:
+    """Until an imported cadre replaces the initial password (the tail of their ID number), every
+    page sends them to the password change page, and the API answers 403."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self._open_paths: tuple[str, ...] | None = None
+
+    def open_paths(self) -> tuple[str, ...]:
+        if self._open_paths is None:
+            self._open_paths = (
+                *(reverse(name) for name in _ALWAYS_OPEN_NAMES),
+                settings.STATIC_URL,
+            )
+        return self._open_paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(PASSWORD_CHANGE_SESSION_KEY):
+            if not request.path.startswith(self.open_paths()):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"error": gettext(PASSWORD_CHANGE_REQUIRED)}, status=403)
+                return redirect("password_change")
+        return self.get_response(request)
