@@ -29,8 +29,19 @@ def extract() -> None:
 
 def load_parts() -> dict[str, str]:
     translations: dict[str, str] = {}
+    origin: dict[str, str] = {}
     for part in sorted(PARTS.glob("*.json")):
-        translations.update(json.loads(part.read_text(encoding="utf-8")))
+        for msgid, chinese in json.loads(part.read_text(encoding="utf-8")).items():
+            # One msgid has one translation site-wide: a second, different one silently wins and
+            # changes another area's pages. Say so, so the areas can agree or pick distinct msgids.
+            if msgid in translations and translations[msgid] != chinese:
+                print(
+                    f"conflict: {msgid!r} is {translations[msgid]!r} in {origin[msgid]} "
+                    f"but {chinese!r} in {part.name}; {part.name} wins",
+                    file=sys.stderr,
+                )
+            translations[msgid] = chinese
+            origin[msgid] = part.name
     return translations
 
 
