@@ -10,7 +10,15 @@ from django.db.models import Q, QuerySet, Sum
 
 from cadres.models import Cadre
 from courses import crediting
-from courses.models import CourseProgress, CoursePage, CreditEntry, LessonPage, LessonProgress, Requirement, YearlyTarget
+from courses.models import (
+    CoursePage,
+    CourseProgress,
+    CreditEntry,
+    LessonPage,
+    LessonProgress,
+    Requirement,
+    YearlyTarget,
+)
 
 DEFAULT_YEARLY_HOURS = Decimal(50)  # 全国干部教育培训规划 (2023–2027): 50 online hours a year
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cadres.models import Cadre
 from courses import completion, crediting, study_time
-from courses.models import CourseProgress, CoursePage, CreditEntry, CreditSource, LessonPage, LessonProgress
+from courses.models import CoursePage, CourseProgress, CreditEntry, CreditSource, LessonPage, LessonProgress
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,14 @@ def heartbeat_record(
         if newly_complete:
             progress.completed_at = now
         progress.save()
-        course_complete = course_progress_refresh(
-            cadre=cadre, course=course, now=now, studied_seconds=result.credited_now
-        ).completed_at is not None
+        course_complete = (
+            course_progress_refresh(
+                cadre=cadre, course=course, now=now, studied_seconds=result.credited_now
+            ).completed_at
+            is not None
+        )
     else:
-        course_complete = CourseProgress.objects.filter(
-            cadre=cadre, course=course, completed_at__isnull=False
-        ).exists()
+        course_complete = CourseProgress.objects.filter(cadre=cadre, course=course, completed_at__isnull=False).exists()
     return HeartbeatResponse(
         outcome=result.outcome,
         credited_seconds=progress.credited_seconds,
