@@ -285,8 +285,13 @@ def _read_csv(content: bytes) -> Iterator[tuple]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    for cells in csv.reader(io.StringIO(text), dialect):
-        yield tuple(cells)
+    # newline="" lets the csv module handle bare \r line ends, as its documentation asks;
+    # anything it still cannot parse is not a spreadsheet we can read.
+    try:
+        for cells in csv.reader(io.StringIO(text, newline=""), dialect):
+            yield tuple(cells)
+    except csv.Error as exc:
+        raise NotASpreadsheet from exc
 
 
 def _blank(cells: Iterable) -> bool:

@@ -58,6 +58,13 @@ class RosterImporterFuzzTests:
 
         assert parsed.errors or parsed.rows
 
+    @pytest.mark.parametrize("content", [b"a,b\r,c\nx\ry", b"\xe5\xa7\x93\xe5\x90\x8d\r1\r", b'"open quote\n'])
+    def test_bare_carriage_returns_and_open_quotes_do_not_crash_the_reader(self, content):
+        # Found by the fuzz test above on one CI run: a bare \r in an unquoted field raised csv.Error.
+        parsed = roster.read_roster(content, "r.csv")
+
+        assert parsed.errors or parsed.rows
+
     @FUZZ
     @given(rows=st.lists(st.lists(cell_text, min_size=1, max_size=12), max_size=8))
     def test_any_table_under_the_real_header_is_read_or_refused(self, rows):
