@@ -7,6 +7,7 @@ These are the only places outside `reports` that import it (each call site says 
 - quizzes.services._after_grading → `attempt_graded` (submit, time-out, essay grading)
 - rotations.services.attendance.attendance_record and batch_complete, and
   rotations.services.scheduling.schedule_plan and seat_assign → `seats_changed`
+- records (claim approval, recount, batch credit) → `credits_changed`
 
 Roster and requirement edits reach the summaries through `reports.invalidation` instead.
 """
@@ -40,6 +41,13 @@ def attempt_graded(*, attempt) -> None:
 
 def seats_changed(*, cadre_ids: Iterable[int]) -> None:
     """After seats, their outcomes or attendance marks changed for these cadres."""
+    ids = set(cadre_ids)
+    if ids:
+        summaries.summaries_refresh(cadre_ids=ids)
+
+
+def credits_changed(*, cadre_ids: Iterable[int]) -> None:
+    """After credit entries were added, changed or removed for these cadres (claims, recounts, batch credit)."""
     ids = set(cadre_ids)
     if ids:
         summaries.summaries_refresh(cadre_ids=ids)
