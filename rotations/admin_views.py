@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +20,10 @@ from cadres.models import Cadre
 from cadres.roles import scope_for
 from rotations import selectors
 from rotations.exceptions import RotationsError
-from rotations.forms import AttendanceForm, GenerateBatchesForm, SeatAssignForm
-from rotations.models import Batch, LeaveRequest, Programme, Session
+from rotations.forms import AttendanceForm, GenerateBatchesForm, SeatAssignForm, SessionRollForm
+from rotations.models import Batch, LeaveRequest, Programme, RunStatus, ScheduleRun, Session
 from rotations.permissions import can_take_attendance
-from rotations.services import attendance, programmes, scheduling
+from rotations.services import attendance, programmes, runs, scheduling
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 EXPORT_HEADERS = [
@@ -82,8 +82,13 @@ class ProgrammeScheduleView(ProgrammePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         run = selectors.latest_run(programme=self.programme)
+        current = selectors.current_run(programme=self.programme)
         context.update(
             programme=self.programme,
+            current_run=current,
+            run_busy=current is not None and not current.is_finished,
+            run_failed=current is not None and current.status == RunStatus.FAILED,
+            run_status_url=reverse("rotations_programme_run_status", args=[self.programme.pk]),
             schedule=selectors.schedule_by_batch(programme=self.programme),
             run=run,
             unplaced=[(row, _(row["template"]).format(**row["params"])) for row in (run.unplaced[:500] if run else [])],
@@ -126,14 +131,52 @@ def programme_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def programme_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the scheduler in the background; a second click while it runs follows the same run."""
     programme = programme_in_scope(request, pk)
-    run = scheduling.schedule_plan(programme=programme, by=request.user, makeup=request.POST.get("makeup") == "1")
-    messages.success(
-        request,
-        _("Placed %(placed)s of %(population)s cadres (at most %(bound)s could be placed).")
-        % {"placed": run.placed, "population": run.population, "bound": run.upper_bound},
+    run, started = runs.schedule_run_start(
+        programme=programme, by=request.user, makeup=request.POST.get("makeup") == "1"
     )
+    if not started:
+        messages.info(request, _("The scheduler is already running for this programme; follow its progress below."))
+        return _back(programme)
+    run.refresh_from_db()
+    if run.status == RunStatus.SUCCEEDED:  # the embedded backend has already run it
+        messages.success(
+            request,
+            _("Placed %(placed)s of %(population)s cadres (at most %(bound)s could be placed).")
+            % {"placed": run.placed, "population": run.population, "bound": run.upper_bound},
+        )
+    elif run.status == RunStatus.FAILED:
+        messages.error(request, _("The scheduler failed; nothing was changed. Try again, or ask an administrator."))
     return _back(programme)
+
+
+def run_as_json(run: ScheduleRun | None) -> dict:
+    """What the schedule page's progress bar shows of a run."""
+    if run is None:
+        return {"id": None, "status": "", "finished": True, "percent": 0}
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "phase": run.phase,
+        "phase_label": run.get_phase_display(),
+        "percent": run.percent,
+        "finished": run.is_finished,
+        "population": run.population,
+        "placed": run.placed,
+        "upper_bound": run.upper_bound,
+        "by_batch": run.by_batch if run.is_finished else [],
+        "by_unit": run.by_unit[:50] if run.is_finished else [],
+    }
+
+
+def programme_run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The newest scheduler run of the programme, polled by the progress bar."""
+    programme = programme_in_scope(request, pk)
+    response = JsonResponse(run_as_json(selectors.current_run(programme=programme)))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -222,16 +265,49 @@ class BatchAttendanceView(WagtailAdminTemplateMixin, TemplateView):
             "number": self.batch.number,
         }
 
-    def get_context_data(self, **kwargs):
+    def roll_session(self, sessions: list[Session], wanted: str | None) -> Session | None:
+        """The session asked for, else today's (morning first), else the first: the roll call form's session."""
+        by_pk = {str(s.pk): s for s in sessions}
+        if wanted in by_pk:
+            return by_pk[wanted]
+        today = timezone.localdate()
+        return next((s for s in sessions if s.date == today), sessions[0] if sessions else None)
+
+    def get_context_data(self, roll_form=None, **kwargs):
         sheet = selectors.attendance_sheet(batch=self.batch)
         checkin_url = self.request.build_absolute_uri(reverse("rotations:checkin"))
+        roll_session = (
+            roll_form.session if roll_form else self.roll_session(sheet.sessions, self.request.GET.get("session"))
+        )
+        if roll_form is None and roll_session is not None:
+            roll_form = SessionRollForm(session=roll_session, seats=sheet.seats, marks=sheet.marks)
         return super().get_context_data(
-            batch=self.batch, sheet=sheet, checkin_url=checkin_url, now=timezone.now(), **kwargs
+            batch=self.batch,
+            sheet=sheet,
+            checkin_url=checkin_url,
+            now=timezone.now(),
+            roll_session=roll_session,
+            roll_form=roll_form,
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
         try:
+            if action == "roll":
+                session = get_object_or_404(self.batch.sessions.all(), pk=request.POST.get("session"))
+                sheet = selectors.attendance_sheet(batch=self.batch)
+                form = SessionRollForm(request.POST, session=session, seats=sheet.seats, marks=sheet.marks)
+                if not form.is_valid():
+                    messages.error(request, _("Choose a status for every cadre."))
+                    return self.render_to_response(self.get_context_data(roll_form=form), status=400)
+                changed = attendance.session_roll_record(session=session, statuses=form.statuses(), by=request.user)
+                messages.success(
+                    request,
+                    _("Attendance for %(session)s saved (%(changed)s changed).")
+                    % {"session": session, "changed": changed},
+                )
+                return redirect(f"{reverse('rotations_batch_attendance', args=[self.batch.pk])}?session={session.pk}")
             if action == "mark":
                 form = AttendanceForm(request.POST)
                 if form.is_valid():

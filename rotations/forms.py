@@ -54,6 +54,7 @@ class ProgrammeForm(WagtailAdminModelForm):
             "max_leave_numerator",
             "max_leave_denominator",
             "absences_fail_at",
+            "is_induction",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -150,6 +151,33 @@ class AttendanceForm(forms.Form):
     session = forms.IntegerField()
     cadre = forms.IntegerField()
     status = forms.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class SessionRollForm(forms.Form):
+    """A whole session's attendance in one submit: one labelled status per seated cadre.
+
+    A cadre already marked starts at their mark (a check-in, approved leave); everyone else at present.
+    """
+
+    def __init__(self, *args, session, seats, marks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.cadre_ids = []
+        for seat in seats:
+            mark = marks.get((session.pk, seat.cadre_id))
+            self.fields[f"status-{seat.cadre_id}"] = forms.ChoiceField(
+                label=seat.cadre.name,
+                choices=AttendanceStatus.choices,
+                initial=mark.status if mark else AttendanceStatus.PRESENT,
+            )
+            self.cadre_ids.append(seat.cadre_id)
+
+    def rows(self):
+        """(seat's cadre id, bound field) in seat order, for the template."""
+        return [(cadre_id, self[f"status-{cadre_id}"]) for cadre_id in self.cadre_ids]
+
+    def statuses(self) -> dict[int, str]:
+        return {cadre_id: self.cleaned_data[f"status-{cadre_id}"] for cadre_id in self.cadre_ids}
 
 
 class LeaveRequestForm(forms.Form):

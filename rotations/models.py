@@ -53,6 +53,11 @@ class Programme(models.Model):
     absences_fail_at = models.PositiveSmallIntegerField(
         _("unexcused absences that fail"), default=3, help_text=_("This many unexcused absences mean not completed.")
     )
+    is_induction = models.BooleanField(
+        _("induction programme"),
+        default=False,
+        help_text=_("Newly posted village cadres may be placed in its next batch as their induction training."),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -260,27 +265,66 @@ class LeaveRequest(models.Model):
         return f"{self.seat} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RunPhase(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    LOADING = "loading", _("Loading the population")
+    SOLVING = "solving", _("Placing cadres")
+    SAVING = "saving", _("Saving seats")
+    DONE = "done", _("Done")
+
+
 class ScheduleRun(models.Model):
-    """What one run of the scheduler did, with everyone it could not place and why."""
+    """One run of the scheduler: its progress while it runs in the background, then what it did,
+    with everyone it could not place and why."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="runs")
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    population = models.PositiveIntegerField()
-    placed = models.PositiveIntegerField()
-    upper_bound = models.PositiveIntegerField()
+    makeup = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.SUCCEEDED)
+    phase = models.CharField(max_length=10, choices=RunPhase.choices, default=RunPhase.DONE)
+    percent = models.PositiveSmallIntegerField(default=100)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    population = models.PositiveIntegerField(default=0)
+    placed = models.PositiveIntegerField(default=0)
+    upper_bound = models.PositiveIntegerField(default=0)
     moved = models.PositiveIntegerField(default=0)
     overlapping = models.BooleanField(default=False)
     seconds = models.FloatField(default=0)
     unplaced = models.JSONField(default=list, blank=True)  # [{"cadre": id, "name": …, "unit": …, "reason": …}]
+    by_batch = models.JSONField(default=list, blank=True)  # [{"batch": id, "number": …, "seated": …, "capacity": …}]
+    by_unit = models.JSONField(default=list, blank=True)  # [{"unit": id, "name": …, "placed": …, "unplaced": …}]
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A double click, or a second officer, cannot start a second run while one is under way.
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_schedule_run_per_programme",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} · {self.placed}/{self.population}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
 
 class Notice(models.Model):

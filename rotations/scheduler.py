@@ -9,7 +9,9 @@ The rules, for every plan returned:
   number at most ``size - floor`` (the floor is ``min_on_duty`` or, when blank, at least one
   person and at least a third of the unit);
 - nobody sits in a batch that touches one of their unavailable periods;
-- fixed (hand-placed or locked) seats are kept as they are.
+- fixed (hand-placed or locked) seats are kept as they are;
+- cadres a unit already has away for something else (``Occupancy``: another programme's
+  batches) count against its allowance on the days they are away.
 
 When no two batches overlap, "at that moment" means "in that batch" and the problem is a
 maximum flow: source → cadre group → batch → sink, where a cadre group is the cadres of one
@@ -21,6 +23,11 @@ When batches overlap, a unit's allowance is shared by every batch running on the
 that is no longer a flow. The flow of the relaxation (each batch on its own) gives an upper
 bound; the plan is that flow with the overlaps repaired, then topped up greedily, and the
 gap to the bound is reported.
+
+Occupancy only lowers a unit's allowance on the days it covers: the checks are made at every
+batch start and every occupancy start inside a batch (the count away only rises there), so
+without overlapping batches a unit's cap for a batch is its allowance at the batch's busiest
+such point, and the flow stays exact.
 
 Within the optimum, each unit is spread over the batches (first a flow with per-batch caps of
 ``ceil(n / batches)``, then augmented to a maximum), and newly posted cadres take the earliest
@@ -85,6 +92,16 @@ class Cadre:
     fixed_batch_id: int | None = None  # a hand-placed or locked seat, kept as it is
 
 
+@dataclass(frozen=True)
+class Occupancy:
+    """`count` cadres of a unit already away from `starts_on` to `ends_on` (e.g. in another programme's batch)."""
+
+    unit_id: int
+    starts_on: date
+    ends_on: date
+    count: int = 1
+
+
 class Reason(StrEnum):
     UNAVAILABLE_THROUGHOUT = "unavailable_throughout"
     UNIT_FLOOR = "unit_floor"
@@ -102,6 +119,7 @@ class Unplaced:
     unit_spare: int
     fitting_batch_ids: tuple[int, ...]  # batches that do not touch the cadre's unavailability
     floor_batch_ids: tuple[int, ...]  # fitting batches where the unit already has all it can spare away
+    away_elsewhere: int = 0  # most of the unit away for other reasons (occupancy) during a fitting batch
 
 
 @dataclass
@@ -143,7 +161,47 @@ def moments(batches: Sequence[Batch]) -> list[tuple[int, ...]]:
     return [s for s in unique if not any(set(s) < set(t) for t in unique)]
 
 
-def check_plan(units: Iterable[Unit], batches: Sequence[Batch], cadres: Iterable[Cadre], plan: Plan) -> list[str]:
+def checkpoints(
+    batches: Sequence[Batch], occupancy: Sequence[Occupancy] = ()
+) -> tuple[list[tuple[int, ...]], list[dict[int, int]]]:
+    """The moments a unit's allowance is checked at, and the outside occupancy per unit at each.
+
+    Without occupancy these are `moments(batches)` with none away. With it, every batch start
+    and every occupancy start that falls inside a batch is a point (the number away, ours plus
+    theirs, only rises there); points with the same batches running are merged, keeping for each
+    unit the most it has away at any of them.
+    """
+    if not occupancy:
+        sets = moments(batches)
+        return sets, [{} for _ in sets]
+    days = {b.starts_on for b in batches} | {
+        o.starts_on for o in occupancy if any(b.starts_on <= o.starts_on <= b.ends_on for b in batches)
+    }
+    # Days with the same batches running share one check, at the most each unit has away on any of them.
+    at: dict[tuple[int, ...], dict[int, int]] = {}
+    for day in sorted(days):
+        running = tuple(i for i, b in enumerate(batches) if b.starts_on <= day <= b.ends_on)
+        if not running:
+            continue
+        outside: dict[int, int] = defaultdict(int)
+        for o in occupancy:
+            if o.starts_on <= day <= o.ends_on and o.count:
+                outside[o.unit_id] += o.count
+        merged = at.setdefault(running, {})
+        for unit_id, count in outside.items():
+            merged[unit_id] = max(merged.get(unit_id, 0), count)
+    sets = sorted(at)
+    away = [at[s] for s in sets]
+    return sets, away
+
+
+def check_plan(
+    units: Iterable[Unit],
+    batches: Sequence[Batch],
+    cadres: Iterable[Cadre],
+    plan: Plan,
+    occupancy: Sequence[Occupancy] = (),
+) -> list[str]:
     """Every rule the plan breaks, in English, for tests and assertions; empty when it keeps them all."""
     unit_by_id = {u.id: u for u in units}
     batch_by_id = {b.id: b for b in batches}
@@ -167,15 +225,17 @@ def check_plan(units: Iterable[Unit], batches: Sequence[Batch], cadres: Iterable
     for batch in batches:
         if seats[batch.id] > batch.capacity:
             problems.append(f"batch {batch.id} over capacity")
-    for moment in moments(batches):
+    sets, outside = checkpoints(batches, occupancy)
+    for moment, already in zip(sets, outside, strict=True):
         running = {batches[i].id for i in moment}
         away: dict[int, int] = defaultdict(int)
         for cadre_id, batch_id in plan.assignment.items():
             if batch_id in running:
                 away[cadre_by_id[cadre_id].unit_id] += 1
         for unit_id, count in away.items():
-            if count > unit_by_id[unit_id].spare:
-                problems.append(f"unit {unit_id} has {count} away at once, more than {unit_by_id[unit_id].spare}")
+            total = count + already.get(unit_id, 0)
+            if total > unit_by_id[unit_id].spare:
+                problems.append(f"unit {unit_id} has {total} away at once, more than {unit_by_id[unit_id].spare}")
     return problems
 
 
@@ -202,8 +262,18 @@ def _flow(
     return int(result.flow_value), np.where(keys[at] == asked, flow.data[at], 0).astype(np.int64)
 
 
-def schedule(*, units: Sequence[Unit], batches: Sequence[Batch], cadres: Sequence[Cadre]) -> Plan:
-    """Place as many cadres as the rules allow; the same input always gives the same plan."""
+def schedule(
+    *,
+    units: Sequence[Unit],
+    batches: Sequence[Batch],
+    cadres: Sequence[Cadre],
+    occupancy: Sequence[Occupancy] = (),
+) -> Plan:
+    """Place as many cadres as the rules allow; the same input always gives the same plan.
+
+    `occupancy` lists cadres of the units already away for something else; they count
+    against each unit's allowance on the days they are away.
+    """
     batches = sorted(batches, key=lambda b: (b.starts_on, b.ends_on, b.id))
     units = sorted(units, key=lambda u: u.id)
     cadres = sorted(cadres, key=lambda c: c.id)
@@ -211,8 +281,14 @@ def schedule(*, units: Sequence[Unit], batches: Sequence[Batch], cadres: Sequenc
     batch_pos = {b.id: i for i, b in enumerate(batches)}
     unit_pos = {u.id: i for i, u in enumerate(units)}
     spares = np.array([u.spare for u in units], dtype=np.int64)
-    sets = moments(batches)
+    sets, outside = checkpoints(batches, [o for o in occupancy if o.unit_id in unit_pos])
     overlapping = any(len(s) > 1 for s in sets)
+    # limit[u, k]: how many of unit u our batches may take at moment k, after those away for other reasons.
+    elsewhere = np.zeros((len(units), len(sets)), dtype=np.int64)
+    for k, already in enumerate(outside):
+        for unit_id, count in already.items():
+            elsewhere[unit_pos[unit_id], k] += count
+    limit = np.maximum(spares[:, None] - elsewhere, 0)
     # membership[k, b]: batch b runs at moment k
     membership = np.zeros((len(sets), n_batches), dtype=np.int64)
     for k, s in enumerate(sets):
@@ -236,12 +312,12 @@ def schedule(*, units: Sequence[Unit], batches: Sequence[Batch], cadres: Sequenc
     capacity_left = np.maximum(capacity_left, 0)
     fixed_moment = fixed_ub @ membership.T  # units × moments
     # Per unit and batch, the most that batch alone may take: the allowance left at its busiest moment.
-    busiest = np.zeros_like(fixed_ub)
+    cap_ub = np.repeat(spares[:, None], n_batches, axis=1)
     for b in range(n_batches):
         ks = np.flatnonzero(membership[:, b])
         if len(ks):
-            busiest[:, b] = fixed_moment[:, ks].max(axis=1)
-    cap_ub = np.maximum(spares[:, None] - busiest, 0)
+            cap_ub[:, b] = (limit[:, ks] - fixed_moment[:, ks]).min(axis=1)
+    cap_ub = np.maximum(cap_ub, 0)
 
     # Group free cadres by unit and the batches they can attend.
     full_mask = (1 << n_batches) - 1
@@ -369,8 +445,8 @@ def schedule(*, units: Sequence[Unit], batches: Sequence[Batch], cadres: Sequenc
         waiting = free
         cadre_by_id = {c.id: c for c in free}
         mask_of = {c.id: key[1] for key, members in group_of.items() for c in members}
-        _repair(assignment, cadre_by_id, batches, batch_pos, unit_pos, spares, load, capacity_left, moments_of, sets)
-        _top_up(assignment, cadre_by_id, mask_of, batches, batch_pos, unit_pos, spares, load, capacity_left, moments_of)
+        _repair(assignment, cadre_by_id, batches, batch_pos, unit_pos, limit, load, capacity_left, moments_of, sets)
+        _top_up(assignment, cadre_by_id, mask_of, batches, batch_pos, unit_pos, limit, load, capacity_left, moments_of)
 
     else:
         # Without overlaps each group's first `placed` members were seated; only the rest wait.
@@ -379,8 +455,15 @@ def schedule(*, units: Sequence[Unit], batches: Sequence[Batch], cadres: Sequenc
     # room[u, b]: how many more of unit u batch b could take before some moment reaches the floor.
     room = np.zeros((len(units), n_batches), dtype=np.int64)
     for b in range(n_batches):
-        room[:, b] = spares - load[:, moments_of[b]].max(axis=1) if len(moments_of[b]) else spares
+        ks = moments_of[b]
+        room[:, b] = (limit[:, ks] - load[:, ks]).min(axis=1) if len(ks) else spares
     is_full = (capacity_left <= 0).tolist()
+    # elsewhere_ub[u, b]: the most of unit u away for other reasons while batch b runs.
+    elsewhere_ub = np.zeros((len(units), n_batches), dtype=np.int64)
+    if occupancy:
+        for b in range(n_batches):
+            if len(moments_of[b]):
+                elsewhere_ub[:, b] = elsewhere[:, moments_of[b]].max(axis=1)
     unplaced = []
     for cadre in sorted(waiting, key=lambda c: c.id):
         if cadre.id in assignment:
@@ -411,6 +494,7 @@ def schedule(*, units: Sequence[Unit], batches: Sequence[Batch], cadres: Sequenc
                 unit_spare=unit.spare,
                 fitting_batch_ids=tuple(batches[b].id for b in fitting),
                 floor_batch_ids=tuple(batches[b].id for b in at_floor),
+                away_elsewhere=int(elsewhere_ub[u, fitting].max()) if fitting else 0,
             )
         )
     return Plan(
@@ -422,7 +506,7 @@ def schedule(*, units: Sequence[Unit], batches: Sequence[Batch], cadres: Sequenc
     )
 
 
-def _repair(assignment, cadre_by_id, batches, batch_pos, unit_pos, spares, load, capacity_left, moments_of, sets):
+def _repair(assignment, cadre_by_id, batches, batch_pos, unit_pos, limit, load, capacity_left, moments_of, sets):
     """Take cadres out of overlapping batches until no unit has more away at once than it may spare."""
     by_unit_batch: dict[tuple[int, int], list[int]] = defaultdict(list)
     for cadre_id, batch_id in assignment.items():
@@ -432,8 +516,8 @@ def _repair(assignment, cadre_by_id, batches, batch_pos, unit_pos, spares, load,
     for members in by_unit_batch.values():
         # Newly posted leave last; otherwise the highest id goes first, so the result is stable.
         members.sort(key=lambda cid: (cadre_by_id[cid].newly_posted, -cid))
-    for u, k in zip(*np.nonzero(load > spares[:, None]), strict=True):
-        while load[u, k] > spares[u]:
+    for u, k in zip(*np.nonzero(load > limit), strict=True):
+        while load[u, k] > limit[u, k]:
             # Remove from the latest-starting batch running at this moment that still has a free cadre.
             candidates = [b for b in sorted(sets[k], reverse=True) if by_unit_batch.get((u, b))]
             if not candidates:
@@ -445,7 +529,7 @@ def _repair(assignment, cadre_by_id, batches, batch_pos, unit_pos, spares, load,
             load[u, moments_of[b]] -= 1
 
 
-def _top_up(assignment, cadre_by_id, mask_of, batches, batch_pos, unit_pos, spares, load, capacity_left, moments_of):
+def _top_up(assignment, cadre_by_id, mask_of, batches, batch_pos, unit_pos, limit, load, capacity_left, moments_of):
     """Place whoever is still out wherever every rule allows, the unit's emptiest batch first."""
     n_batches = len(batches)
     unit_in_batch: dict[tuple[int, int], int] = defaultdict(int)
@@ -463,7 +547,7 @@ def _top_up(assignment, cadre_by_id, mask_of, batches, batch_pos, unit_pos, spar
             for b in range(n_batches)
             if (mask_of[cadre.id] >> b) & 1
             and capacity_left[b] > 0
-            and all(load[u, k] + 1 <= spares[u] for k in moments_of[b])
+            and all(load[u, k] + 1 <= limit[u, k] for k in moments_of[b])
         ]
         if not options:
             continue

@@ -18,6 +18,7 @@ from rotations.models import (
     LeaveStatus,
     Notice,
     Programme,
+    RunStatus,
     ScheduleRun,
     Seat,
     Session,
@@ -121,7 +122,8 @@ class UnitRow:
     floor: int
     spare: int
     per_batch: list[int]
-    away_by_day: list[int] = field(default_factory=list)
+    away_by_day: list[int] = field(default_factory=list)  # ours and other programmes' together
+    elsewhere_by_day: list[int] = field(default_factory=list)  # of which in other programmes' batches
 
     @property
     def peak(self) -> int:
@@ -131,11 +133,12 @@ class UnitRow:
     def breaks_floor(self) -> bool:
         return self.peak > self.spare
 
-    def day_cells(self) -> list[tuple[int, str]]:
-        """(away, level) per day; level is a CSS suffix: 0, ok, full (at the floor) or over."""
+    def day_cells(self) -> list[tuple[int, int, str]]:
+        """(away, of them elsewhere, level) per day; level is a CSS suffix: 0, ok, full (at the floor) or over."""
+        elsewhere = self.elsewhere_by_day or [0] * len(self.away_by_day)
         return [
-            (n, "0" if not n else "ok" if n < self.spare else "full" if n == self.spare else "over")
-            for n in self.away_by_day
+            (n, e, "0" if not n else "ok" if n < self.spare else "full" if n == self.spare else "over")
+            for n, e in zip(self.away_by_day, elsewhere, strict=True)
         ]
 
 
@@ -147,7 +150,11 @@ class UnitSchedule:
 
 
 def schedule_by_unit(*, programme: Programme) -> UnitSchedule:
-    """Per unit: seats per batch, and people away on each day of the programme against what it may spare."""
+    """Per unit: seats per batch, and people away on each day of the programme against what it may spare.
+
+    People away counts, as the scheduler does, the unit's cadres seated in other programmes'
+    batches on that day as well as this programme's.
+    """
     batches = list(programme.batches.order_by("starts_on", "number"))
     counts = Seat.objects.filter(programme=programme).values("cadre__unit_id", "batch_id").annotate(n=Count("pk"))
     per_unit: dict[int, dict[int, int]] = defaultdict(dict)
@@ -158,11 +165,20 @@ def schedule_by_unit(*, programme: Programme) -> UnitSchedule:
     first = min((b.starts_on for b in batches), default=programme.starts_on)
     last = max((b.ends_on for b in batches), default=programme.ends_on)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)] if batches else []
+    elsewhere_by_unit: dict[int, list[int]] = {}
+    if days:
+        first_day = days[0]
+        for _cadre_id, unit_id, starts_on, ends_on in seats_elsewhere(programme=programme, unit_ids=per_unit):
+            counts = elsewhere_by_unit.setdefault(unit_id, [0] * len(days))
+            for i in range(max((starts_on - first_day).days, 0), min((ends_on - first_day).days + 1, len(days))):
+                counts[i] += 1
     rows = []
     for unit in units:
         size = sizes.get(unit.pk, 0)
         by_batch = per_unit[unit.pk]
-        away = [sum(by_batch.get(b.pk, 0) for b in batches if b.starts_on <= day <= b.ends_on) for day in days]
+        elsewhere = elsewhere_by_unit.get(unit.pk, [0] * len(days))
+        ours = [sum(by_batch.get(b.pk, 0) for b in batches if b.starts_on <= day <= b.ends_on) for day in days]
+        away = [o + e for o, e in zip(ours, elsewhere, strict=True)]
         rows.append(
             UnitRow(
                 unit=unit,
@@ -171,13 +187,36 @@ def schedule_by_unit(*, programme: Programme) -> UnitSchedule:
                 spare=scheduler.spare(size, unit.min_on_duty),
                 per_batch=[by_batch.get(b.pk, 0) for b in batches],
                 away_by_day=away,
+                elsewhere_by_day=elsewhere,
             )
         )
     return UnitSchedule(batches=batches, days=days, rows=rows)
 
 
 def latest_run(*, programme: Programme) -> ScheduleRun | None:
+    """The last run that finished placing cadres: the result the schedule page explains."""
+    return programme.runs.filter(status=RunStatus.SUCCEEDED).first()
+
+
+def current_run(*, programme: Programme) -> ScheduleRun | None:
+    """The newest run whatever its state: the one a progress bar follows."""
     return programme.runs.first()
+
+
+def seats_elsewhere(*, programme: Programme, unit_ids) -> list[tuple[int, int, date, date]]:
+    """(cadre, unit, starts, ends) of every active cadre of these units seated in another programme's
+    batch that overlaps this programme's period: they are away then, whatever this programme does."""
+    return list(
+        Seat.objects.filter(
+            cadre__unit_id__in=list(unit_ids),
+            cadre__active=True,
+            batch__starts_on__lte=programme.ends_on,
+            batch__ends_on__gte=programme.starts_on,
+        )
+        .exclude(programme=programme)
+        .order_by("cadre_id", "batch__starts_on", "pk")
+        .values_list("cadre_id", "cadre__unit_id", "batch__starts_on", "batch__ends_on")
+    )
 
 
 def export_rows(*, programme: Programme) -> list[list]:

@@ -9,7 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from cadres.roles import scope_for
-from rotations import admin_views, selectors
+from rotations import admin_views, checkin_views, selectors
 from rotations.forms import BatchForm, ProgrammeForm, UnavailabilityForm
 from rotations.models import Batch, Programme, Unavailability
 from rotations.permissions import SubtreePermissionPolicy
@@ -142,11 +142,23 @@ def register_admin_urls():
         path(f"{base}publish/", admin_views.programme_publish, name="rotations_programme_publish"),
         path(f"{base}assign/", admin_views.programme_assign, name="rotations_programme_assign"),
         path(f"{base}export/", admin_views.programme_export, name="rotations_programme_export"),
+        path(f"{base}run-status/", admin_views.programme_run_status, name="rotations_programme_run_status"),
         path("rotations/batches/", admin_views.TrainerBatchesView.as_view(), name="rotations_batches"),
         path(
             "rotations/batches/<int:pk>/attendance/",
             admin_views.BatchAttendanceView.as_view(),
             name="rotations_batch_attendance",
+        ),
+        path("rotations/sessions/<int:pk>/qr.svg", checkin_views.session_qr, name="rotations_session_qr"),
+        path(
+            "rotations/sessions/<int:pk>/projector/",
+            checkin_views.session_projector,
+            name="rotations_session_projector",
+        ),
+        path(
+            "rotations/sessions/<int:pk>/checkin-status/",
+            checkin_views.checkin_status,
+            name="rotations_session_checkin_status",
         ),
     ]
 

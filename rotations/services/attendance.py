@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from cadres.models import Cadre
+from courses.crediting import credit_policy
 from courses.models import CreditEntry, CreditSource
 from rotations.exceptions import CheckInRefused, LeaveRefused, NotInProgramme
 from rotations.models import (
@@ -28,11 +31,11 @@ from rotations.models import (
 CHECKIN_MINUTES = 20
 LATE_AFTER = timedelta(minutes=15)
 
-NOT_SEATED = "{cadre} has no seat in batch {batch}."
-CHECKIN_UNKNOWN = "This check-in code is not valid."
-CHECKIN_EXPIRED = "This check-in code has expired; ask the trainer for a new one."
-LEAVE_OUTSIDE_BATCH = "Leave must fall within the batch ({starts} – {ends})."
-LEAVE_ALREADY_DECIDED = "This leave request has already been decided."
+NOT_SEATED = gettext_noop("{cadre} has no seat in batch {batch}.")
+CHECKIN_UNKNOWN = gettext_noop("This check-in code is not valid.")
+CHECKIN_EXPIRED = gettext_noop("This check-in code has expired; ask the trainer for a new one.")
+LEAVE_OUTSIDE_BATCH = gettext_noop("Leave must fall within the batch ({starts} – {ends}).")
+LEAVE_ALREADY_DECIDED = gettext_noop("This leave request has already been decided.")
 
 
 def _seat_for(*, batch: Batch, cadre: Cadre) -> Seat:
@@ -68,6 +71,55 @@ def attendance_record(
 
     seats_changed(cadre_ids=[cadre.pk])
     return mark
+
+
+@transaction.atomic
+def session_roll_record(*, session: Session, statuses: Mapping[int, str], by=None, now: datetime | None = None) -> int:
+    """A trainer's roll call for a whole session in one go: cadre id → status. Returns how many marks changed.
+
+    A mark whose status is unchanged stays as it was (a check-in keeps its time and its "checked in").
+    """
+    now = now or timezone.now()
+    unknown = set(statuses.values()) - set(AttendanceStatus.values)
+    if unknown:
+        raise ValueError(f"Unknown attendance status: {sorted(unknown)}")
+    seated = set(
+        Seat.objects.filter(batch_id=session.batch_id, cadre_id__in=list(statuses)).values_list("cadre_id", flat=True)
+    )
+    strangers = sorted(set(statuses) - seated)
+    if strangers:
+        cadre = Cadre.objects.filter(pk=strangers[0]).first()
+        raise NotInProgramme(NOT_SEATED, cadre=cadre.name if cadre else strangers[0], batch=session.batch.number)
+    existing = {
+        mark.cadre_id: mark
+        for mark in Attendance.objects.select_for_update().filter(session=session, cadre_id__in=list(statuses))
+    }
+    to_create, to_update = [], []
+    for cadre_id, status in statuses.items():
+        mark = existing.get(cadre_id)
+        if mark is None:
+            to_create.append(
+                Attendance(
+                    session=session,
+                    cadre_id=cadre_id,
+                    status=status,
+                    via=AttendanceVia.TRAINER,
+                    recorded_by=by,
+                    recorded_at=now,
+                )
+            )
+        elif mark.status != status:
+            mark.status, mark.via, mark.recorded_by, mark.recorded_at = status, AttendanceVia.TRAINER, by, now
+            to_update.append(mark)
+    Attendance.objects.bulk_create(to_create)
+    Attendance.objects.bulk_update(to_update, ["status", "via", "recorded_by", "recorded_at"])
+    changed = [m.cadre_id for m in (*to_create, *to_update)]
+    if changed:
+        # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
+        from reports.hooks import seats_changed
+
+        seats_changed(cadre_ids=changed)
+    return len(changed)
 
 
 @transaction.atomic
@@ -158,6 +210,18 @@ def completes(
     return leave_hours * denominator <= total * numerator and absences < absences_fail_at
 
 
+SeatCompletedListener = Callable[..., None]  # (*, seat, when) -> None
+
+_seat_completed_listeners: list[SeatCompletedListener] = []
+
+
+def register_seat_completed_listener(listener: SeatCompletedListener) -> SeatCompletedListener:
+    """Another app acts when a seat is completed (records issues a certificate), in the same transaction."""
+    if listener not in _seat_completed_listeners:
+        _seat_completed_listeners.append(listener)
+    return listener
+
+
 @transaction.atomic
 def batch_complete(*, batch: Batch, now: datetime | None = None) -> dict[str, int]:
     """Decide every seat of a finished batch; a completed seat is credited once and never changes again.
@@ -191,19 +255,25 @@ def batch_complete(*, batch: Batch, now: datetime | None = None) -> dict[str, in
             seat.outcome = Outcome.COMPLETED
             seat.completed_at = now
             if seat.credit_entry_id is None:
+                # The registered credit policy (records' rules) decides the hours and names its rule.
+                credit = credit_policy().batch_credit(cadre=seat.cadre, batch=batch, when=now)
                 seat.credit_entry = CreditEntry.objects.create(
                     cadre=seat.cadre,
                     year=timezone.localtime(now).year,
-                    hours=programme.credit_hours,
+                    hours=credit.hours,
                     source=CreditSource.BATCH,
                     description=f"{programme.name} · {batch}"[:200],
                     earned_at=now,
+                    rule=credit.rule,
                 )
             tally["completed"] += 1
         else:
             seat.outcome = Outcome.NOT_COMPLETED
             tally["not_completed"] += 1
         seat.save(update_fields=["outcome", "completed_at", "credit_entry"])
+        if done:
+            for listener in _seat_completed_listeners:
+                listener(seat=seat, when=now)
     # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
     from reports.hooks import seats_changed
 

@@ -9,13 +9,14 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rotations.exceptions import ScheduleInvalid
 from rotations.models import Batch, HalfDay, Notice, Programme, Seat, Session
 
-BATCHES_OUTSIDE_PROGRAMME = "Batches must fall within the programme's dates ({starts} – {ends})."
-NOTHING_TO_PUBLISH = "There is no schedule to publish yet: run the scheduler first."
-SEAT_NOTICE = "You are in batch {number} of {programme}: {starts} – {ends}, {venue}."
+BATCHES_OUTSIDE_PROGRAMME = gettext_noop("Batches must fall within the programme's dates ({starts} – {ends}).")
+NOTHING_TO_PUBLISH = gettext_noop("There is no schedule to publish yet: run the scheduler first.")
+SEAT_NOTICE = gettext_noop("You are in batch {number} of {programme}: {starts} – {ends}, {venue}.")
 
 
 @transaction.atomic

@@ -4,36 +4,12 @@ On PostgreSQL the services' row locks serialise them; on SQLite every write tran
 begins IMMEDIATE, so the second waits for the first. Either way one result must win.
 """
 
-import threading
-
-from django.db import connection
 from django.test import TransactionTestCase
 
 from quizzes import services
 from quizzes.models import Answer, Attempt, AttemptStatus
+from tests.concurrency import race
 from tests.factories import CadreFactory, make_question, make_question_bank, make_quiz, unit_root
-
-
-def race(*calls):
-    """Run the calls in threads released together; return their results (or exceptions)."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 class ConcurrentAttemptTests(TransactionTestCase):

@@ -9,6 +9,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from rotations.scheduler import (
     Batch,
     Cadre,
+    Occupancy,
     Plan,
     Reason,
     Unit,
@@ -130,6 +131,45 @@ class ScheduleRuleTests:
         assert moments(batches) == [(0, 1), (2,)]
 
 
+class OccupancyTests:
+    """Cadres away in other programmes' batches count against their unit's allowance on those days."""
+
+    def test_a_unit_with_people_away_elsewhere_sends_fewer(self):
+        units = [Unit(id=1, size=6, min_on_duty=2)]  # may spare 4 at a time
+        batches = weekly(2)
+        away = [Occupancy(unit_id=1, starts_on=batches[0].starts_on, ends_on=batches[0].ends_on, count=3)]
+        plan = schedule(units=units, batches=batches, cadres=cadres_of(1, 6), occupancy=away)
+        in_first = sum(1 for b in plan.assignment.values() if b == batches[0].id)
+        assert in_first == 1
+        assert plan.placed == 5 and plan.optimal
+        assert check_plan(units, batches, cadres_of(1, 6), plan, away) == []
+
+    def test_occupancy_that_starts_inside_a_batch_counts_from_its_first_day(self):
+        units = [Unit(id=1, size=3, min_on_duty=2)]  # may spare 1
+        batches = [batch(1, 0, days=5)]
+        away = [Occupancy(unit_id=1, starts_on=batches[0].starts_on + timedelta(days=3), ends_on=D + timedelta(30))]
+        plan = schedule(units=units, batches=batches, cadres=cadres_of(1, 1), occupancy=away)
+        assert plan.placed == 0 and plan.upper_bound == 0
+        [left] = plan.unplaced
+        assert left.reason is Reason.UNIT_FLOOR and left.away_elsewhere == 1
+
+    def test_occupancy_outside_every_batch_changes_nothing(self):
+        units = [Unit(id=1, size=3, min_on_duty=2)]
+        batches = [batch(1, 0, days=5)]
+        away = [Occupancy(unit_id=1, starts_on=D + timedelta(days=10), ends_on=D + timedelta(days=12), count=5)]
+        plan = schedule(units=units, batches=batches, cadres=cadres_of(1, 1), occupancy=away)
+        assert plan.placed == 1
+
+    def test_check_plan_counts_occupancy(self):
+        units = [Unit(id=1, size=3, min_on_duty=2)]
+        batches = [batch(1, 0)]
+        cadres = cadres_of(1, 1)
+        plan = Plan(assignment={1: 1}, unplaced=[], upper_bound=1, overlapping=False)
+        away = [Occupancy(unit_id=1, starts_on=D, ends_on=D)]
+        assert check_plan(units, batches, cadres, plan) == []
+        assert check_plan(units, batches, cadres, plan, away) == ["unit 1 has 2 away at once, more than 1"]
+
+
 def brute_force_optimum(units, batches, cadres) -> int:
     best = 0
     choices = [[c.fixed_batch_id] if c.fixed_batch_id else [None, *(b.id for b in batches)] for c in cadres]
@@ -145,8 +185,10 @@ def brute_force_optimum(units, batches, cadres) -> int:
     return best
 
 
-def milp_optimum(units, batches, cadres) -> int:
-    """The exact optimum from an integer programme: an independent solver for any batch layout."""
+def milp_optimum(units, batches, cadres, occupancy=()) -> int:
+    """The exact optimum from an integer programme: an independent solver for any batch layout.
+
+    With occupancy the unit allowance is written for every single day, not per moment."""
     unit_by_id = {u.id: u for u in units}
     pairs = [(c, b) for c in cadres for b in batches if not any(touches(b, p) for p in c.unavailable)]
     n = len(pairs)
@@ -166,12 +208,18 @@ def milp_optimum(units, batches, cadres) -> int:
         rows.append([1 if pb.id == b.id else 0 for _, pb in pairs])
         lower.append(0)
         upper.append(b.capacity)
-    for moment in moments(batches):
-        running = {batches[i].id for i in moment}
+    if occupancy:
+        first, last = min(b.starts_on for b in batches), max(b.ends_on for b in batches)
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        running_sets = [({b.id for b in batches if b.starts_on <= day <= b.ends_on}, day) for day in days]
+    else:
+        running_sets = [({batches[i].id for i in moment}, None) for moment in moments(batches)]
+    for running, day in running_sets:
         for u in units:
+            elsewhere = sum(o.count for o in occupancy if o.unit_id == u.id and o.starts_on <= day <= o.ends_on)
             rows.append([1 if pc.unit_id == u.id and pb.id in running else 0 for pc, pb in pairs])
             lower.append(0)
-            upper.append(unit_by_id[u.id].spare)
+            upper.append(max(unit_by_id[u.id].spare - elsewhere, 0))
     result = milp(
         c=-np.ones(n),
         constraints=LinearConstraint(np.array(rows), lower, upper),
@@ -210,7 +258,41 @@ def instances(draw, overlapping: bool, max_cadres: int = 6):
     return units, batches, cadres
 
 
+@st.composite
+def occupancies(draw, units):
+    away = []
+    for _ in range(draw(st.integers(0, 4))):
+        first = D + timedelta(days=draw(st.integers(0, 30)))
+        away.append(
+            Occupancy(
+                unit_id=draw(st.sampled_from([u.id for u in units])),
+                starts_on=first,
+                ends_on=first + timedelta(days=draw(st.integers(0, 8))),
+                count=draw(st.integers(1, 2)),
+            )
+        )
+    return away
+
+
 class SchedulePropertyTests:
+    @settings(max_examples=100, deadline=None)
+    @given(instances(overlapping=False, max_cadres=12), st.data())
+    def test_with_occupancy_and_no_overlaps_the_plan_is_the_optimum(self, instance, data):
+        units, batches, cadres = instance
+        away = data.draw(occupancies(units))
+        plan = schedule(units=units, batches=batches, cadres=cadres, occupancy=away)
+        assert check_plan(units, batches, cadres, plan, away) == []
+        assert plan.placed == milp_optimum(units, batches, cadres, away) == plan.upper_bound
+
+    @settings(max_examples=100, deadline=None)
+    @given(instances(overlapping=True, max_cadres=10), st.data())
+    def test_with_occupancy_and_overlaps_every_rule_holds_under_the_bound(self, instance, data):
+        units, batches, cadres = instance
+        away = data.draw(occupancies(units))
+        plan = schedule(units=units, batches=batches, cadres=cadres, occupancy=away)
+        assert check_plan(units, batches, cadres, plan, away) == []
+        assert plan.placed <= milp_optimum(units, batches, cadres, away) <= plan.upper_bound
+
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(instances(overlapping=False))
     def test_without_overlaps_the_plan_is_the_brute_force_optimum(self, instance):

@@ -300,3 +300,127 @@ class AttendanceTests(ProgrammeSetup):
         self.assertTrue(attendance.completes(leave_hours=Decimal(6), absences=2, **rule))
         self.assertFalse(attendance.completes(leave_hours=Decimal(9), absences=0, **rule))
         self.assertFalse(attendance.completes(leave_hours=Decimal(0), absences=3, **rule))
+
+
+class CrossProgrammeFloorTests(ProgrammeSetup):
+    """The team (3 cadres, 2 on duty: one may go at a time) has a cadre away in another programme's batch."""
+
+    def setUp(self):
+        super().setUp()
+        self.other_programme = make_programme(self.county, name="另一计划")
+        # 2 April – 3 April: overlaps the first batch (1–2 April), not the second (15–16 April).
+        self.other_batch = make_batch(self.other_programme, starts_on=date(2030, 4, 2))
+        Seat.objects.create(programme=self.other_programme, batch=self.other_batch, cadre=self.cadres[0])
+
+    def test_the_scheduler_counts_cadres_away_in_another_programme(self):
+        run = scheduling.schedule_plan(programme=self.programme, today=TODAY)
+        self.assertFalse(Seat.objects.filter(batch=self.first).exists())
+        self.assertEqual(Seat.objects.filter(batch=self.second).count(), 1)
+        self.assertEqual((run.placed, run.upper_bound), (1, 1))
+        left = run.unplaced[0]
+        self.assertEqual(left["reason"], "unit_floor")
+        self.assertEqual(
+            left["template"].format(**left["params"]),
+            scheduling.UNPLACED_UNIT_FLOOR_ELSEWHERE.format(
+                unit="某村工作队",
+                size=3,
+                floor=2,
+                elsewhere=1,
+                batches=2,
+                starts="2030-04-01",
+                ends="2030-04-16",
+            ),
+        )
+
+    def test_without_the_other_programme_the_first_batch_takes_one(self):
+        Seat.objects.filter(programme=self.other_programme).delete()
+        run = scheduling.schedule_plan(programme=self.programme, today=TODAY)
+        self.assertEqual(Seat.objects.filter(batch=self.first).count(), 1)
+        self.assertEqual(run.placed, 2)
+
+    def test_nobody_is_placed_in_two_overlapping_batches(self):
+        self.team.min_on_duty = 0
+        self.team.save()
+        scheduling.schedule_plan(programme=self.programme, today=TODAY)
+        self.assertEqual(self.seat(self.cadres[0]).batch, self.second)
+
+    def test_a_hand_move_counts_cadres_away_in_another_programme(self):
+        with self.assertRaises(UnitFloorBroken) as caught:
+            scheduling.seat_assign(programme=self.programme, cadre=self.cadres[1], batch=self.first, today=TODAY)
+        self.assertEqual(
+            str(caught.exception),
+            scheduling.MOVE_UNIT_FLOOR_ELSEWHERE.format(
+                cadre=self.cadres[1].name,
+                batch=1,
+                away=2,
+                unit="某村工作队",
+                day=date(2030, 4, 2),
+                elsewhere=1,
+                size=3,
+                floor=2,
+            ),
+        )
+
+    def test_a_hand_move_into_a_batch_clear_of_the_other_programme_is_allowed(self):
+        seat = scheduling.seat_assign(programme=self.programme, cadre=self.cadres[1], batch=self.second, today=TODAY)
+        self.assertEqual(seat.batch, self.second)
+
+    def test_a_cadre_is_not_moved_into_a_batch_overlapping_their_other_seat(self):
+        self.team.min_on_duty = 0
+        self.team.save()
+        with self.assertRaises(CadreUnavailable) as caught:
+            scheduling.seat_assign(programme=self.programme, cadre=self.cadres[0], batch=self.first, today=TODAY)
+        self.assertEqual(
+            str(caught.exception),
+            scheduling.MOVE_BUSY_ELSEWHERE.format(
+                cadre=self.cadres[0].name, batch=1, programme="另一计划", starts=date(2030, 4, 2), ends=date(2030, 4, 3)
+            ),
+        )
+
+
+class SessionRollTests(ProgrammeSetup):
+    def setUp(self):
+        super().setUp()
+        self.team.min_on_duty = 0
+        self.team.save()
+        for cadre in self.cadres:
+            scheduling.seat_assign(programme=self.programme, cadre=cadre, batch=self.first, today=TODAY)
+        self.session = self.first.sessions.order_by("date", "half").first()
+
+    def statuses(self):
+        return dict(self.session.attendance.values_list("cadre_id", "status"))
+
+    def test_a_whole_session_is_recorded_in_one_go(self):
+        wanted = {self.cadres[0].pk: "present", self.cadres[1].pk: "late", self.cadres[2].pk: "absent"}
+        changed = attendance.session_roll_record(session=self.session, statuses=wanted, now=NOW)
+        self.assertEqual(changed, 3)
+        self.assertEqual(self.statuses(), wanted)
+        self.assertEqual(set(self.session.attendance.values_list("via", flat=True)), {"trainer"})
+
+    def test_an_unchanged_check_in_keeps_its_record(self):
+        attendance.attendance_record(session=self.session, cadre=self.cadres[0], status="late", via="checkin", now=NOW)
+        changed = attendance.session_roll_record(
+            session=self.session, statuses={self.cadres[0].pk: "late", self.cadres[1].pk: "present"}, now=NOW
+        )
+        self.assertEqual(changed, 1)
+        mark = self.session.attendance.get(cadre=self.cadres[0])
+        self.assertEqual((mark.status, mark.via), ("late", "checkin"))
+
+    def test_a_changed_status_replaces_the_mark(self):
+        attendance.attendance_record(session=self.session, cadre=self.cadres[0], status="present", now=NOW)
+        attendance.session_roll_record(session=self.session, statuses={self.cadres[0].pk: "left_early"}, now=NOW)
+        self.assertEqual(self.statuses(), {self.cadres[0].pk: "left_early"})
+
+    def test_someone_without_a_seat_in_the_batch_is_refused_and_nothing_is_written(self):
+        stranger = CadreFactory(unit=self.team)
+        with self.assertRaises(NotInProgramme) as caught:
+            attendance.session_roll_record(
+                session=self.session, statuses={self.cadres[0].pk: "present", stranger.pk: "present"}
+            )
+        self.assertEqual(str(caught.exception), attendance.NOT_SEATED.format(cadre=stranger.name, batch=1))
+        self.assertEqual(self.statuses(), {})
+
+    def test_an_unknown_status_is_refused(self):
+        with self.assertRaises(ValueError):
+            attendance.session_roll_record(session=self.session, statuses={self.cadres[0].pk: "asleep"})
+        self.assertEqual(self.statuses(), {})

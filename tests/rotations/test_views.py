@@ -3,6 +3,7 @@ from io import BytesIO
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from rotations.models import Programme, Seat
@@ -178,7 +179,8 @@ class OfficerActionTests(RotationPagesSetup):
             {"cadre": self.cadre.pk, "batch": full.pk},
             follow=True,
         )
-        self.assertContains(response, scheduling.MOVE_BATCH_FULL.format(batch=2, capacity=1))
+        with translation.override("zh-hans"):
+            self.assertContains(response, translation.gettext(scheduling.MOVE_BATCH_FULL).format(batch=2, capacity=1))
         self.assertEqual(Seat.objects.get(cadre=self.cadre).batch, self.batch)
 
     def test_the_export_neutralises_formulas(self):
@@ -212,7 +214,8 @@ class CadrePageTests(RotationPagesSetup):
 
         self.client.force_login(self.cadre.user)
         response = self.client.post(reverse("rotations:checkin"), {"code": "wrong"})
-        self.assertContains(response, CHECKIN_UNKNOWN, status_code=400)
+        with translation.override("zh-hans"):
+            self.assertContains(response, translation.gettext(CHECKIN_UNKNOWN), status_code=400)
 
     def test_a_cadre_asks_for_leave(self):
         seat = Seat.objects.get(cadre=self.cadre)
@@ -284,3 +287,103 @@ class QueryCountTests(TestCase):
         self.count(reverse("rotations:mine"))
         with self.assertNumQueries(self.count(reverse("rotations:mine"))):
             self.client.get(reverse("rotations:mine"))
+
+
+class RollCallPageTests(TestCase):
+    """A trainer records a whole session's attendance in one submit."""
+
+    def populate(self, n: int):
+        county = unit_root(code=f"R{n}")
+        team = unit_child(county, code=f"R{n}T", min_on_duty=0)
+        programme = make_programme(county, name=f"R{n}")
+        batch = make_batch(programme, starts_on=date(2030, 4, 1), capacity=n)
+        cadres = [CadreFactory(unit=team) for _ in range(n)]
+        for cadre in cadres:
+            scheduling.seat_assign(programme=programme, cadre=cadre, batch=batch, today=TODAY)
+        trainer = make_trainer(username=f"trainer-{n}")
+        batch.trainers.add(trainer)
+        return batch, cadres, trainer
+
+    def url(self, batch, session=None) -> str:
+        url = reverse("rotations_batch_attendance", args=[batch.pk])
+        return f"{url}?session={session.pk}" if session else url
+
+    def roll(self, batch, session, statuses: dict) -> dict:
+        data = {"action": "roll", "session": session.pk}
+        data.update({f"status-{cadre_id}": status for cadre_id, status in statuses.items()})
+        return data
+
+    def test_every_cadre_has_a_labelled_select_that_starts_at_present(self):
+        batch, cadres, trainer = self.populate(3)
+        self.client.force_login(trainer)
+        response = self.client.get(self.url(batch))
+        for cadre in cadres:
+            self.assertContains(response, f'<label for="id_status-{cadre.pk}">{cadre.name}</label>', html=True)
+            self.assertContains(response, f'<select name="status-{cadre.pk}" id="id_status-{cadre.pk}">')
+        self.assertContains(response, '<option value="present" selected>', count=3)
+        for field in ("mark-session", "mark-cadre", "mark-status", "roll-session-choice"):
+            self.assertContains(response, f'<label for="{field}">')
+
+    def test_one_submit_records_the_whole_session(self):
+        batch, cadres, trainer = self.populate(3)
+        session = batch.sessions.order_by("date", "half")[1]
+        self.client.force_login(trainer)
+        statuses = {cadres[0].pk: "present", cadres[1].pk: "absent", cadres[2].pk: "late"}
+        response = self.client.post(self.url(batch), self.roll(batch, session, statuses))
+        self.assertRedirects(response, self.url(batch, session), fetch_redirect_response=False)
+        self.assertEqual(dict(session.attendance.values_list("cadre_id", "status")), statuses)
+        self.assertEqual(set(session.attendance.values_list("recorded_by", flat=True)), {trainer.pk})
+
+    def test_the_form_shows_the_marks_already_made_for_the_chosen_session(self):
+        batch, cadres, trainer = self.populate(2)
+        session = batch.sessions.order_by("date", "half")[2]
+        from rotations.services import attendance
+
+        attendance.attendance_record(session=session, cadre=cadres[1], status="leave")
+        self.client.force_login(trainer)
+        response = self.client.get(self.url(batch, session))
+        self.assertContains(response, f'name="session" value="{session.pk}"')
+        self.assertContains(response, '<option value="leave" selected>', count=1)
+        self.assertContains(response, '<option value="present" selected>', count=1)
+
+    def test_a_missing_status_is_refused_and_nothing_is_written(self):
+        batch, cadres, trainer = self.populate(2)
+        session = batch.sessions.first()
+        self.client.force_login(trainer)
+        response = self.client.post(self.url(batch), self.roll(batch, session, {cadres[0].pk: "present"}))
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(session.attendance.exists())
+
+    def test_marking_one_cadre_still_works(self):
+        batch, cadres, trainer = self.populate(2)
+        session = batch.sessions.first()
+        self.client.force_login(trainer)
+        self.client.post(
+            self.url(batch), {"action": "mark", "session": session.pk, "cadre": cadres[1].pk, "status": "absent"}
+        )
+        self.assertEqual(dict(session.attendance.values_list("cadre_id", "status")), {cadres[1].pk: "absent"})
+
+    def test_another_trainer_cannot_submit_a_roll(self):
+        batch, cadres, _ = self.populate(1)
+        session = batch.sessions.first()
+        self.client.force_login(make_trainer(username="stranger"))
+        response = self.client.post(self.url(batch), self.roll(batch, session, {cadres[0].pk: "present"}))
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(session.attendance.exists())
+
+    def test_a_roll_makes_the_same_number_of_queries_for_5_and_50_cadres(self):
+        counts = []
+        for n in (5, 50):
+            batch, cadres, trainer = self.populate(n)
+            session = batch.sessions.first()
+            self.client.force_login(trainer)
+            statuses = {cadre.pk: "present" for cadre in cadres}
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.post(self.url(batch), self.roll(batch, session, statuses))
+            self.assertEqual(response.status_code, 302)
+            self.assertEqual(session.attendance.count(), n)
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
