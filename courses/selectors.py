@@ -29,15 +29,19 @@ def ancestor_paths(path: str, steplen: int = 4) -> list[str]:
 
 
 def requirements_for_cadre(*, cadre: Cadre, year: int) -> list[Requirement]:
-    """Requirements that bind this cadre this year, one per course (the earliest due date wins)."""
+    """Requirements that bind this cadre this year, one per course (the earliest due date wins).
+
+    Those on the cadre's unit or a unit above it, and those made for this cadre alone.
+    """
+    binds = Q(unit__path__in=ancestor_paths(cadre.unit.path), cadre__isnull=True) | Q(cadre=cadre)
     candidates = (
-        Requirement.objects.filter(year=year, unit__path__in=ancestor_paths(cadre.unit.path), course__live=True)
+        Requirement.objects.filter(binds, year=year, course__live=True)
         .select_related("course", "course__category", "unit")
         .order_by("due_date", "pk")
     )
     by_course: dict[int, Requirement] = {}
     for requirement in candidates:
-        if (not requirement.categories or cadre.category in requirement.categories) and (
+        if (requirement.cadre_id or not requirement.categories or cadre.category in requirement.categories) and (
             requirement.course_id not in by_course
         ):
             by_course[requirement.course_id] = requirement

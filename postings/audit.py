@@ -18,6 +18,8 @@ POSTING_UPDATE = "postings.posting.update"
 POSTING_END = "postings.posting.end"
 SUCCESSOR_PLAN = "postings.posting.plan_successor"
 INDUCTION_ASSIGN = "postings.posting.induction"
+INDUCTION_SEAT = "postings.posting.induction_seat"
+INDUCTION_UNPLACED = "postings.posting.induction_unplaced"
 LEAVE_REQUEST = "postings.leave.request"
 LEAVE_APPROVE = "postings.leave.approve"
 LEAVE_REJECT = "postings.leave.reject"
@@ -31,6 +33,8 @@ ACTIONS = {
     POSTING_END: (_("End a posting"), _("Posting ended")),
     SUCCESSOR_PLAN: (_("Plan a successor"), _("Successor planned")),
     INDUCTION_ASSIGN: (_("Assign induction"), _("Induction course required")),
+    INDUCTION_SEAT: (_("Place in an induction batch"), _("Placed in an induction batch")),
+    INDUCTION_UNPLACED: (_("Find an induction batch"), _("No induction batch had room")),
     LEAVE_REQUEST: (_("Request leave"), _("Leave requested")),
     LEAVE_APPROVE: (_("Approve leave"), _("Leave approved")),
     LEAVE_REJECT: (_("Reject leave"), _("Leave rejected")),

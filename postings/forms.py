@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from cadres.models import Cadre, OrgUnit, UnitLevel
-from postings.models import EndReason, FollowUpKind, Inspection, Posting, PostingRole, PostingRuleSet
+from postings.models import EndReason, FollowUpKind, InductionRoute, Inspection, Posting, PostingRole, PostingRuleSet
 from postings.scoping import user_scope
 from postings.selectors import in_scope
 
@@ -37,6 +37,12 @@ class ScopedFormMixin:
 
 
 class PostingForm(ScopedFormMixin, WagtailAdminModelForm):
+    induction_route = forms.ChoiceField(
+        label=_("Induction by"),
+        choices=[("", _("As the team's rules say")), *InductionRoute.choices],
+        required=False,
+    )
+
     class Meta:
         model = Posting
         fields = ["cadre", "team", "role", "sending_unit", "starts_on", "planned_end_on"]
@@ -128,6 +134,7 @@ class PostingRuleSetForm(ScopedFormMixin, WagtailAdminModelForm):
             "township_leave_days",
             "induction_course",
             "induction_days",
+            "induction_route",
             "flag_not_excellent",
             "flag_basically_competent",
             "flag_incompetent",

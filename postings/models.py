@@ -8,6 +8,11 @@ from cadres.models import Cadre, OrgUnit
 from postings import rules
 
 
+class InductionRoute(models.TextChoices):
+    COURSE = "course", _("The induction course")
+    BATCH = "batch", _("A place in the next induction batch")
+
+
 class PostingRuleSet(models.Model):
     """The editable numbers for a unit's subtree; the nearest rule set above a team applies,
     and where there is none the defaults of `postings.rules` do."""
@@ -41,6 +46,17 @@ class PostingRuleSet(models.Model):
     )
     induction_days = models.PositiveSmallIntegerField(
         _("days to complete induction"), default=rules.DEFAULT_INDUCTION_DAYS, validators=[MinValueValidator(1)]
+    )
+    induction_route = models.CharField(
+        _("induction by"),
+        max_length=10,
+        choices=InductionRoute.choices,
+        default=InductionRoute.COURSE,
+        help_text=_(
+            "A place in the next induction batch: the earliest batch of a programme marked as induction that "
+            "ends within the days to complete induction and has room; where none has, the induction course "
+            "is required instead."
+        ),
     )
     flag_not_excellent = models.PositiveSmallIntegerField(
         _("absences: cannot be rated excellent"), default=rules.DEFAULT_FLAG_THRESHOLDS[0]
@@ -87,6 +103,22 @@ class PostingRole(models.TextChoices):
     MEMBER = "member", _("Team member")
 
 
+class InductionNote(models.TextChoices):
+    """Why a newly posted cadre did not get the induction batch place their rules ask for."""
+
+    COURSE_INSTEAD = (
+        "course_instead",
+        _("No induction batch has room before the induction deadline; the induction course is required instead."),
+    )
+    UNPLACED = (
+        "unplaced",
+        _(
+            "No induction batch has room before the induction deadline and no induction course is set: "
+            "place the cadre in a batch by hand."
+        ),
+    )
+
+
 class EndReason(models.TextChoices):
     TERM_OVER = "term_over", _("Term over")
     REPLACED = "replaced", _("Replaced by a successor")
@@ -119,6 +151,10 @@ class Posting(models.Model):
         "courses.Requirement", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     induction_due_on = models.DateField(_("induction due"), null=True, blank=True)
+    induction_seat = models.ForeignKey(
+        "rotations.Seat", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    induction_note = models.CharField(_("induction"), max_length=20, choices=InductionNote.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -203,6 +203,10 @@ class PresenceRow:
         return str(STATUS_LABELS[self.month.status])
 
     @property
+    def month_leave(self):
+        return self.month.on_leave
+
+    @property
     def year_present(self):
         return self.year.present
 
@@ -214,6 +218,10 @@ class PresenceRow:
     def year_status(self):
         return str(STATUS_LABELS[self.year.status])
 
+    @property
+    def year_leave(self):
+        return self.year.on_leave
+
 
 def parse_month(value: str | None, today: date) -> date:
     """The first day of a YYYY-MM month; this month when the value is blank or malformed."""
@@ -224,8 +232,16 @@ def parse_month(value: str | None, today: date) -> date:
         return today.replace(day=1)
 
 
+PRESENCE_HELP = _(
+    "Days present are the days checked in. Approved leave does not count as days present: its days are "
+    "taken out of the days the rule applies to, and the rule is pro-rated over the rest, as for a posting "
+    "that covers only part of the month or year. A check-in on a day of leave counts as present."
+)
+
+
 class PresenceReportView(PostingReportView):
     page_title = _("Presence in the village")
+    template_name = "postings/admin/presence_report.html"
     index_url_name = "postings_report_presence"
     index_results_url_name = "postings_report_presence_results"
     filterset_class = MonthFilterSet
@@ -234,9 +250,11 @@ class PresenceReportView(PostingReportView):
         "team",
         "cadre",
         "month_present",
+        "month_leave",
         "month_required",
         "month_status",
         "year_present",
+        "year_leave",
         "year_required",
         "year_status",
     ]
@@ -244,9 +262,11 @@ class PresenceReportView(PostingReportView):
         "team": _("work team"),
         "cadre": _("cadre"),
         "month_present": _("days present this month"),
+        "month_leave": _("days of approved leave this month"),
         "month_required": _("days required this month"),
         "month_status": _("month"),
         "year_present": _("days present this year"),
+        "year_leave": _("days of approved leave this year"),
         "year_required": _("days required this year"),
         "year_status": _("year"),
     }
@@ -254,9 +274,11 @@ class PresenceReportView(PostingReportView):
         Column("team", label=_("work team")),
         Column("cadre", label=_("cadre")),
         Column("month_present", label=_("days present this month")),
+        Column("month_leave", label=_("days of approved leave this month")),
         Column("month_required", label=_("days required this month")),
         Column("month_status", label=_("month")),
         Column("year_present", label=_("days present this year")),
+        Column("year_leave", label=_("days of approved leave this year")),
         Column("year_required", label=_("days required this year")),
         Column("year_status", label=_("year")),
     ]
@@ -275,11 +297,15 @@ class PresenceReportView(PostingReportView):
         # "Today" for a past month is its last day, so the pace reads as the month's final outcome.
         as_of = min(self.today, rules.month_bounds(start)[1])
         book = selectors.rule_book()
+        postings = list(self.filter_queryset(self.get_base_queryset()))
+        year = rules.year_bounds(start)
+        leave_by_posting = selectors.leave_off_by_posting(posting_ids=[p.pk for p in postings], period=year)
         rows = []
-        for posting in self.filter_queryset(self.get_base_queryset()):
+        for posting in postings:
             posting_rules = book.for_path(posting.team.path)
+            leave = leave_by_posting.get(posting.pk, frozenset())
 
-            def assess(present, rule_days, period, posting=posting):
+            def assess(present, rule_days, period, posting=posting, leave=leave):
                 return rules.assess_presence(
                     present=present,
                     rule_days=rule_days,
@@ -287,13 +313,17 @@ class PresenceReportView(PostingReportView):
                     posted_from=posting.starts_on,
                     posted_until=posting.last_day,
                     today=as_of,
+                    leave=leave,
                 )
 
             rows.append(
                 PresenceRow(
                     posting=posting,
                     month=assess(posting.month_days, posting_rules.days_per_month, rules.month_bounds(start)),
-                    year=assess(posting.year_days, posting_rules.days_per_year, rules.year_bounds(start)),
+                    year=assess(posting.year_days, posting_rules.days_per_year, year),
                 )
             )
         return rows
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "presence_help": PRESENCE_HELP}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -47,6 +47,11 @@ def add_months(day: date, months: int) -> date:
 
 def planned_end(starts_on: date, term_months: int) -> date:
     return add_months(starts_on, term_months)
+
+
+def induction_due(starts_on: date, induction_days: int) -> date:
+    """Each newly posted cadre's own induction deadline: the posting's first day plus the allowed days."""
+    return starts_on + timedelta(days=induction_days)
 
 
 def term_is_long_enough(starts_on: date, planned_end_on: date, min_months: int) -> bool:
@@ -140,7 +145,8 @@ class Presence:
     present: int
     required: int
     status: PresenceStatus
-    remaining_days: int  # days of the period, within the posting, from `today` (included) on
+    remaining_days: int  # days of the period, within the posting and not on leave, from `today` (included) on
+    on_leave: int = 0  # days of approved leave in the period, taken out of the days the rule applies to
 
     @property
     def shortfall(self) -> int:
@@ -151,6 +157,17 @@ class Presence:
         return 100 if not self.required else min(100, round(100 * self.present / self.required))
 
 
+def leave_days_off(ranges: Iterable[tuple[date, date]], check_ins: Container[date] = frozenset()) -> frozenset[date]:
+    """The days of approved leave (`ranges`, both ends included) on which the cadre did not check in.
+
+    A check-in on a leave day (back early) counts that day as present, so it is not excused as well.
+    """
+    days: set[date] = set()
+    for start, end in ranges:
+        days.update(start + timedelta(days=n) for n in range((end - start).days + 1))
+    return frozenset(day for day in days if day not in check_ins)
+
+
 def assess_presence(
     *,
     present: int,
@@ -159,31 +176,37 @@ def assess_presence(
     posted_from: date,
     posted_until: date | None,
     today: date,
+    leave: Collection[date] = frozenset(),
 ) -> Presence:
     """Days present in a period (a month or a year) against the rule for that period.
 
     A posting that covers only part of the period owes a pro-rated share of the rule, rounded up.
-    The pace is the share of the required days that the elapsed part of the covered days would
-    earn, so a shortfall shows up while there is still time to make it up.
+    Approved leave (`leave`: the days off, from `leave_days_off`) is treated the same way: those
+    days are neither present nor owed, so the rule is pro-rated over the days the cadre was
+    posted and not on leave. The pace is the share of the required days that the elapsed part of
+    those days would earn, so a shortfall shows up while there is still time to make it up.
     """
     period_start, period_end = period
     covered = clip(posted_from, posted_until or period_end, period_start, period_end)
     if covered is None:
         return Presence(present=present, required=0, status=PresenceStatus.NOT_DUE, remaining_days=0)
-    covered_days = (covered[1] - covered[0]).days + 1
+    first, last = covered
+    on_leave = sum(1 for day in leave if first <= day <= last)
+    available = (last - first).days + 1 - on_leave
     period_days = (period_end - period_start).days + 1
-    required = min(covered_days, math.ceil(rule_days * covered_days / period_days))
+    required = min(available, math.ceil(rule_days * available / period_days))
     # Today still counts as available: a check-in later today can still be made.
-    remaining = max(0, (covered[1] - max(today, covered[0])).days + 1)
+    from_day = max(today, first)
+    remaining = max(0, (last - from_day).days + 1) - sum(1 for day in leave if from_day <= day <= last)
     if present >= required:
         status = PresenceStatus.MET
     elif present + remaining < required:
         status = PresenceStatus.CANNOT_MEET
     else:
-        elapsed = covered_days - remaining
-        expected = math.floor(required * elapsed / covered_days)
+        elapsed = available - remaining
+        expected = math.floor(required * elapsed / available)
         status = PresenceStatus.ON_TRACK if present >= expected else PresenceStatus.BEHIND
-    return Presence(present=present, required=required, status=status, remaining_days=remaining)
+    return Presence(present=present, required=required, status=status, remaining_days=remaining, on_leave=on_leave)
 
 
 def days_in_period(days: Iterable[date], period: tuple[date, date]) -> int:

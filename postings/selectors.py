@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from cadres.models import Cadre, OrgUnit, UnitLevel
 from cadres.roles import Scope
 from courses.selectors import ancestor_paths
 from postings import rules
 from postings.models import CheckIn, Flag, Inspection, LeaveRequest, LeaveStatus, Posting, PostingRuleSet
+from rotations.models import Batch, Outcome, Seat
 
 
 def in_scope(queryset: QuerySet, *, scope: Scope, path_lookup: str) -> QuerySet:
@@ -110,12 +111,13 @@ def parent_names(teams: list[OrgUnit]) -> dict[int, str]:
 def members_behind_this_month(*, teams: list[OrgUnit], today: date, book: RuleBook) -> dict[int, int]:
     """Per team, how many members are behind (or can no longer meet) this month's presence rule."""
     month = rules.month_bounds(today)
-    postings = (
+    postings = list(
         Posting.objects.filter(team__in=teams, starts_on__lte=month[1])
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=month[0]))
         .annotate(month_days=Count("check_ins", filter=Q(check_ins__day__range=month)))
         .only("team_id", "starts_on", "planned_end_on", "ended_on")
     )
+    leave = leave_off_by_posting(posting_ids=[posting.pk for posting in postings], period=month)
     paths = {team.pk: team.path for team in teams}
     behind: dict[int, int] = {}
     for posting in postings:
@@ -126,6 +128,7 @@ def members_behind_this_month(*, teams: list[OrgUnit], today: date, book: RuleBo
             posted_from=posting.starts_on,
             posted_until=posting.last_day,
             today=today,
+            leave=leave.get(posting.pk, frozenset()),
         )
         if presence.status in (rules.PresenceStatus.BEHIND, rules.PresenceStatus.CANNOT_MEET):
             behind[posting.team_id] = behind.get(posting.team_id, 0) + 1
@@ -162,6 +165,36 @@ def postings_with_presence(*, scope: Scope, month: tuple[date, date], year: tupl
     )
 
 
+def leave_off_by_posting(*, posting_ids: list[int], period: tuple[date, date]) -> dict[int, frozenset[date]]:
+    """Per posting, the days of approved leave within `period` without a check-in (two queries,
+    none for no postings): the days `rules.assess_presence` takes out of the days required."""
+    if not posting_ids:
+        return {}
+    ranges: dict[int, list[tuple[date, date]]] = {}
+    for posting_id, starts_on, ends_on in LeaveRequest.objects.filter(
+        posting_id__in=posting_ids, status=LeaveStatus.APPROVED, starts_on__lte=period[1], ends_on__gte=period[0]
+    ).values_list("posting_id", "starts_on", "ends_on"):
+        ranges.setdefault(posting_id, []).append((max(starts_on, period[0]), min(ends_on, period[1])))
+    # Only the check-ins that fall on a day of approved leave: usually none at all.
+    back_early: dict[int, set[date]] = {}
+    for posting_id, day in (
+        CheckIn.objects.filter(
+            posting_id__in=posting_ids,
+            day__range=period,
+            posting__leave_requests__status=LeaveStatus.APPROVED,
+            posting__leave_requests__starts_on__lte=F("day"),
+            posting__leave_requests__ends_on__gte=F("day"),
+        )
+        .values_list("posting_id", "day")
+        .distinct()
+    ):
+        back_early.setdefault(posting_id, set()).add(day)
+    return {
+        posting_id: rules.leave_days_off(posting_ranges, back_early.get(posting_id, set()))
+        for posting_id, posting_ranges in ranges.items()
+    }
+
+
 def check_in_days(*, cadre: Cadre, start: date, end: date) -> list[date]:
     return list(CheckIn.objects.filter(cadre=cadre, day__range=(start, end)).values_list("day", flat=True))
 
@@ -184,6 +217,7 @@ def village_summary(*, cadre: Cadre, today: date) -> VillageSummary:
     posting_rules = rules_for_unit(posting.team)
     year = rules.year_bounds(today)
     days = check_in_days(cadre=cadre, start=year[0], end=year[1])
+    leave = leave_off_by_posting(posting_ids=[posting.pk], period=year).get(posting.pk, frozenset())
     month = rules.month_bounds(today)
 
     def assess(period, rule_days):
@@ -194,6 +228,7 @@ def village_summary(*, cadre: Cadre, today: date) -> VillageSummary:
             posted_from=posting.starts_on,
             posted_until=posting.last_day,
             today=today,
+            leave=leave,
         )
 
     return VillageSummary(
@@ -226,3 +261,41 @@ def inspections_in_scope(*, scope: Scope) -> QuerySet[Inspection]:
 def flags_in_scope(*, scope: Scope) -> QuerySet[Flag]:
     qs = Flag.objects.select_related("cadre", "posting__team").annotate(follow_up_count=Count("follow_ups"))
     return in_scope(qs, scope=scope, path_lookup="posting__team__path")
+
+
+# --- induction -----------------------------------------------------------------------------
+
+
+def induction_seat_held(*, cadre: Cadre, after: date, until: date) -> Seat | None:
+    """A seat the cadre already holds in an induction batch that starts after `after` and ends by `until`."""
+    return (
+        Seat.objects.filter(
+            cadre=cadre,
+            programme__is_induction=True,
+            outcome=Outcome.SCHEDULED,
+            batch__starts_on__gt=after,
+            batch__ends_on__lte=until,
+        )
+        .select_related("batch")
+        .order_by("batch__starts_on")
+        .first()
+    )
+
+
+MAX_INDUCTION_BATCHES_TRIED = 20
+
+
+def induction_batches(*, after: date, until: date) -> list[Batch]:
+    """Batches of induction programmes that start after `after` and end by `until`, the earliest first."""
+    batches = (
+        Batch.objects.filter(programme__is_induction=True, starts_on__gt=after, ends_on__lte=until)
+        .select_related("programme")
+        .order_by("starts_on", "ends_on", "pk")
+    )
+    return list(batches[:MAX_INDUCTION_BATCHES_TRIED])
+
+
+def induction_seat_of(*, posting: Posting) -> Seat | None:
+    if posting.induction_seat_id is None:
+        return None
+    return Seat.objects.filter(pk=posting.induction_seat_id).select_related("batch", "programme").first()

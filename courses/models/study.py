@@ -17,6 +17,16 @@ class Requirement(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     due_date = models.DateField(_("due date"))
+    # A personal requirement (an induction due a set number of days after one cadre's posting)
+    # binds that cadre alone, wherever they are; `unit` then only decides who may see and edit it.
+    cadre = models.ForeignKey(
+        Cadre,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="personal_requirements",
+        verbose_name=_("only for cadre"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -26,13 +36,24 @@ class Requirement(models.Model):
         verbose_name = _("required-course assignment")
         verbose_name_plural = _("required-course assignments")
         constraints = [
-            models.UniqueConstraint(fields=["course", "unit", "year"], name="one_requirement_per_course_unit_year"),
+            models.UniqueConstraint(
+                fields=["course", "unit", "year"],
+                condition=models.Q(cadre__isnull=True),
+                name="one_requirement_per_course_unit_year",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "cadre", "year"],
+                condition=models.Q(cadre__isnull=False),
+                name="one_personal_requirement_per_course_cadre_year",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.course} · {self.unit} · {self.year}"
 
     def applies_to(self, cadre: Cadre) -> bool:
+        if self.cadre_id is not None:
+            return self.cadre_id == cadre.pk
         in_subtree = cadre.unit.path.startswith(self.unit.path)
         return in_subtree and (not self.categories or cadre.category in self.categories)
 

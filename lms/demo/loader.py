@@ -37,7 +37,7 @@ def load_demo_data(*, today: date) -> DemoSummary:
     site.ensure_review_workflows(course_index=course_index, notices=notices)
 
     # The demo draws on every app, so it imports them here rather than at module level.
-    from lms.demo import quizzes, rotations
+    from lms.demo import induction, quizzes, rotations
     from postings.demo import load_postings_demo
 
     User = get_user_model()
@@ -50,6 +50,8 @@ def load_demo_data(*, today: date) -> DemoSummary:
     attempts_created = quizzes.ensure_attempts(quizzes=quiz_list, trainer=trainer)
 
     load_postings_demo(today=today)
+    # Before the rotation is planned, so its plan counts the induction seat as time away.
+    induction.ensure_induction(units=units, today=today, officer=county_officer)
     rotations.ensure_rotation(units=units, today=today, officer=county_officer, trainer=trainer)
     return DemoSummary(
         units=len(units),

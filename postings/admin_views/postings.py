@@ -67,15 +67,19 @@ class PostingIndexView(generic.IndexView):
 class PostingCreateView(ServiceErrorsMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        return posting_create(
+        posting = posting_create(
             cadre=data["cadre"],
             team=data["team"],
             role=data["role"],
             sending_unit=data["sending_unit"],
             starts_on=data["starts_on"],
             planned_end_on=data.get("planned_end_on"),
+            induction_route=data.get("induction_route") or None,
             by=self.request.user,
         )
+        if posting.induction_note:
+            messages.warning(self.request, posting.get_induction_note_display())
+        return posting
 
 
 class PostingEditView(ServiceErrorsMixin, generic.EditView):
@@ -100,6 +104,7 @@ class PostingInspectView(generic.InspectView):
         context["team_history"] = history.filter(team_id=self.object.team_id)
         context["team_size"] = selectors.team_size(team=self.object.team, day=timezone.localdate())
         context["rules"] = selectors.rules_for_unit(self.object.team)
+        context["induction_seat"] = selectors.induction_seat_of(posting=self.object)
         return context
 
 

@@ -26,6 +26,7 @@ class RuleSetViewSet(ScopedModelViewSet):
         Column("days_per_year", label=_("days present per year")),
         Column("township_leave_days", label=_("leave days the township may approve")),
         Column("induction_course", label=_("induction course")),
+        Column("induction_route", label=_("induction by"), accessor="get_induction_route_display"),
     ]
 
     def get_form_class(self, for_update=False):

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, CadreCategory, OrgUnit, UnitLevel
-from courses.models import Requirement
 from postings import audit, rules
 from postings.exceptions import NotAllowed, PostingRefused
-from postings.models import EndReason, Posting, PostingRole, PostingRuleSet
+from postings.models import EndReason, Posting, PostingRole
 from postings.scoping import user_scope
 from postings.selectors import rule_set_for_unit
+from postings.services.induction import induction_assign
 
 POSTING_NOT_A_TEAM = _("Cadres are posted to village work teams only; %(unit)s is not one.")
 POSTING_ALREADY_POSTED = _("%(cadre)s is already posted to %(team)s; end that posting first.")
@@ -54,10 +55,13 @@ def posting_create(
     starts_on: date,
     planned_end_on: date | None = None,
     predecessor: Posting | None = None,
+    induction_route: str | None = None,
+    today: date | None = None,
     by=None,
 ) -> Posting:
     """Post `cadre` to `team`. The roster follows (unit, category, sending unit, date posted) and
-    the induction course of the team's rules becomes required within the configured days."""
+    the cadre gets their induction within the configured days of `starts_on`: the induction course
+    or a place in the next induction batch, as `induction_route` or else the team's rules say."""
     if team.level != UnitLevel.VILLAGE_TEAM:
         raise PostingRefused(POSTING_NOT_A_TEAM % {"unit": team})
     _check_scope(by, team)
@@ -101,47 +105,10 @@ def posting_create(
         starts_on=starts_on.isoformat(),
         planned_end_on=planned_end_on.isoformat(),
     )
-    _require_induction(posting=posting, rule_set=rule_set, by=by)
+    induction_assign(
+        posting=posting, rule_set=rule_set, route=induction_route, today=today or timezone.localdate(), by=by
+    )
     return posting
-
-
-def _require_induction(*, posting: Posting, rule_set: PostingRuleSet | None, by) -> None:
-    """Ensure the team's induction requirement covers this cadre's category and deadline.
-
-    A Requirement binds a unit subtree, not one cadre, so the team's requirement carries the
-    latest induction deadline of its members; the cadre's own deadline stays on the posting.
-    """
-    if rule_set is None or rule_set.induction_course_id is None:
-        return
-    due = posting.starts_on + timedelta(days=rule_set.induction_days)
-    category = CATEGORY_FOR_ROLE[PostingRole(posting.role)].value
-    requirement, created = Requirement.objects.select_for_update().get_or_create(
-        course_id=rule_set.induction_course_id,
-        unit=posting.team,
-        year=due.year,
-        defaults={"categories": [category], "due_date": due, "created_by": by},
-    )
-    if not created:
-        changed = []
-        if requirement.categories and category not in requirement.categories:
-            requirement.categories = [*requirement.categories, category]
-            changed.append("categories")
-        if requirement.due_date < due:
-            requirement.due_date = due
-            changed.append("due_date")
-        if changed:
-            requirement.save(update_fields=changed)
-    posting.induction_requirement = requirement
-    posting.induction_due_on = due
-    posting.save(update_fields=["induction_requirement", "induction_due_on"])
-    audit.record(
-        posting,
-        audit.INDUCTION_ASSIGN,
-        user=by,
-        requirement=requirement.pk,
-        course=rule_set.induction_course_id,
-        due=due.isoformat(),
-    )
 
 
 @transaction.atomic

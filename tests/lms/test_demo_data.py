@@ -319,7 +319,7 @@ class LoadDemoDataTests(TestCase):
 
     @staticmethod
     def programme() -> Programme:
-        return Programme.objects.get()
+        return Programme.objects.get(is_induction=False)
 
     def batches(self) -> list[Batch]:
         return list(self.programme().batches.order_by("starts_on"))
@@ -414,3 +414,23 @@ class LoadDemoDataTests(TestCase):
             with self.subTest(username=username, url=url):
                 self.client.force_login(get_user_model().objects.get(username=username))
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+    # ------------------------------------------------------------------------ induction training
+
+    def test_the_county_has_an_induction_programme_with_a_batch_still_to_come(self):
+        programme = Programme.objects.get(is_induction=True)
+        self.assertEqual(programme.unit.level, UnitLevel.COUNTY)
+        (batch,) = programme.batches.all()
+        self.assertGreater(batch.starts_on, timezone.localdate())
+
+    def test_a_recently_posted_cadre_was_placed_in_the_induction_batch_by_the_induction_route(self):
+        from postings.models import Posting
+
+        posting = Posting.objects.select_related("induction_seat__batch__programme").get(induction_seat__isnull=False)
+        today = timezone.localdate()
+        self.assertLessEqual((today - posting.starts_on).days, 30)
+        seat = posting.induction_seat
+        self.assertTrue(seat.batch.programme.is_induction)
+        self.assertEqual(seat.cadre_id, posting.cadre_id)
+        self.assertEqual(seat.placed_by, PlacedBy.HAND)
+        self.assertLessEqual(seat.batch.ends_on, posting.induction_due_on)

@@ -136,7 +136,7 @@ class PeriodTests:
 JANUARY = rules.month_bounds(date(2026, 1, 1))
 
 
-def _assess(present, *, today, rule_days=20, period=JANUARY, posted_from=date(2024, 1, 1), posted_until=None):
+def _assess(present, *, today, rule_days=20, period=JANUARY, posted_from=date(2024, 1, 1), posted_until=None, leave=()):
     return rules.assess_presence(
         present=present,
         rule_days=rule_days,
@@ -144,6 +144,7 @@ def _assess(present, *, today, rule_days=20, period=JANUARY, posted_from=date(20
         posted_from=posted_from,
         posted_until=posted_until,
         today=today,
+        leave=frozenset(leave),
     )
 
 
@@ -208,6 +209,75 @@ class PresenceTests:
         result = _assess(40, today=date(2024, 3, 31), rule_days=200, period=year_2024)
         # 90 of 366 days elapsed: pace floor(200 × 90 / 366) = 49
         assert result.status == PresenceStatus.BEHIND
+
+
+def _days(first: date, last: date) -> frozenset[date]:
+    return rules.leave_days_off([(first, last)])
+
+
+class PresenceWithLeaveTests:
+    """Approved leave is neither present nor owed: the rule is pro-rated over the days not on leave."""
+
+    def test_leave_days_are_taken_out_of_the_days_required(self):
+        # 31 days less 5 on leave: ceil(20 × 26 / 31) = 17
+        result = _assess(17, today=date(2026, 1, 31), leave=_days(date(2026, 1, 10), date(2026, 1, 14)))
+        assert (result.required, result.on_leave, result.status) == (17, 5, PresenceStatus.MET)
+
+    def test_leave_is_not_counted_as_present(self):
+        result = _assess(15, today=date(2026, 1, 31), leave=_days(date(2026, 1, 10), date(2026, 1, 14)))
+        assert (result.present, result.shortfall) == (15, 2)
+
+    def test_leave_still_ahead_shortens_the_remaining_days(self):
+        leave = _days(date(2026, 1, 20), date(2026, 1, 29))
+        result = _assess(5, today=date(2026, 1, 16), leave=leave)
+        # 16 days from today on, 10 of them on leave; 21 days available owe ceil(20 × 21 / 31) = 14
+        assert (result.remaining_days, result.required) == (6, 14)
+        assert result.status == PresenceStatus.CANNOT_MEET
+
+    def test_pace_counts_only_days_not_on_leave(self):
+        # 1–10 January on leave, today the 16th: 5 of the 21 available days elapsed, pace floor(14 × 5 / 21) = 3
+        leave = _days(date(2026, 1, 1), date(2026, 1, 10))
+        assert _assess(3, today=date(2026, 1, 16), leave=leave).status == PresenceStatus.ON_TRACK
+        assert _assess(2, today=date(2026, 1, 16), leave=leave).status == PresenceStatus.BEHIND
+
+    def test_a_month_all_on_leave_owes_nothing(self):
+        result = _assess(0, today=date(2026, 1, 31), leave=_days(date(2026, 1, 1), date(2026, 1, 31)))
+        assert (result.required, result.remaining_days, result.status) == (0, 0, PresenceStatus.MET)
+
+    def test_leave_across_the_month_boundary_splits_between_months(self):
+        leave = _days(date(2025, 12, 29), date(2026, 1, 3))
+        december = _assess(0, today=date(2026, 1, 5), period=rules.month_bounds(date(2025, 12, 1)), leave=leave)
+        january = _assess(0, today=date(2026, 1, 5), leave=leave)
+        assert (december.on_leave, january.on_leave) == (3, 3)
+        # 28 of 31 days: ceil(20 × 28 / 31) = 19 in either month
+        assert (december.required, january.required) == (19, 19)
+
+    def test_leave_across_the_new_year_splits_between_years(self):
+        leave = _days(date(2025, 12, 29), date(2026, 1, 3))
+        year_2025 = _assess(
+            0, today=date(2026, 1, 5), rule_days=200, period=rules.year_bounds(date(2025, 1, 1)), leave=leave
+        )
+        year_2026 = _assess(
+            0, today=date(2026, 1, 5), rule_days=200, period=rules.year_bounds(date(2026, 1, 1)), leave=leave
+        )
+        assert (year_2025.on_leave, year_2026.on_leave) == (3, 3)
+        # 362 of 365 days: ceil(200 × 362 / 365) = 199
+        assert (year_2025.required, year_2026.required) == (199, 199)
+
+    def test_leave_outside_the_posting_changes_nothing(self):
+        leave = _days(date(2026, 1, 1), date(2026, 1, 9))
+        with_leave = _assess(0, today=date(2026, 1, 17), posted_from=date(2026, 1, 17), leave=leave)
+        assert (with_leave.required, with_leave.on_leave) == (10, 0)
+
+    def test_a_check_in_on_a_day_of_leave_counts_as_present_not_as_leave(self):
+        days = rules.leave_days_off([(date(2026, 1, 10), date(2026, 1, 14))], {date(2026, 1, 14), date(2026, 1, 20)})
+        assert days == _days(date(2026, 1, 10), date(2026, 1, 13))
+
+
+class InductionDueTests:
+    def test_each_cadre_is_due_a_set_number_of_days_after_their_own_start(self):
+        assert rules.induction_due(date(2026, 1, 1), 30) == date(2026, 1, 31)
+        assert rules.induction_due(date(2025, 12, 15), 30) == date(2026, 1, 14)
 
 
 class FlagTests:

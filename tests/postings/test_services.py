@@ -9,7 +9,7 @@ from wagtail.models import ModelLogEntry
 
 from cadres.models import CadreCategory
 from courses.models import Requirement
-from postings import audit, selectors
+from postings import audit, rules, selectors
 from postings.exceptions import InspectionRefused, LeaveRefused, NotAllowed, NotPosted, PostingRefused
 from postings.models import CheckIn, Flag, FlagLevel, LeaveStatus, Posting, PostingRuleSet
 from postings.services import postings as posting_services
@@ -113,7 +113,7 @@ class InductionTests:
             tree["east_team"],
             date(2026, 1, 31),
         )
-        assert requirement.categories == [CadreCategory.FIRST_SECRETARY]
+        assert (requirement.cadre, requirement.categories) == (posting.cadre, [])
         assert requirement.applies_to(posting.cadre)
         assert (posting.induction_requirement, posting.induction_due_on) == (requirement, date(2026, 1, 31))
         assert _logged(posting, audit.INDUCTION_ASSIGN)
@@ -127,14 +127,15 @@ class InductionTests:
         posting.cadre.refresh_from_db()
         assert [r.course_id for r in requirements_for_cadre(cadre=posting.cadre, year=2026)] == [course.pk]
 
-    def test_a_later_posting_widens_the_team_requirement(self, tree):
+    def test_a_later_posting_gets_its_own_deadline(self, tree):
         course = make_course(title="岗前培训", lessons=1)
         PostingRuleSet.objects.create(unit=tree["county"], induction_course=course, induction_days=30)
-        _post(tree, role="first_secretary")
+        first = _post(tree, role="first_secretary")
         second = _post(tree, role="member", starts_on=date(2026, 3, 1))
-        requirement = Requirement.objects.get()
-        assert requirement.categories == [CadreCategory.FIRST_SECRETARY, CadreCategory.TEAM_MEMBER]
-        assert requirement.due_date == date(2026, 3, 31)
+        assert [(r.cadre_id, r.due_date) for r in Requirement.objects.order_by("pk")] == [
+            (first.cadre_id, date(2026, 1, 31)),
+            (second.cadre_id, date(2026, 3, 31)),
+        ]
         assert second.induction_due_on == date(2026, 3, 31)
 
     def test_an_induction_due_next_year_gets_next_years_requirement(self, tree):
@@ -319,6 +320,78 @@ class PresenceCountTests:
         assert (summary.year.present, summary.year.required) == (4, 100)
         assert summary.checked_in_today
         assert summary.month.status == selectors.rules.PresenceStatus.ON_TRACK
+
+
+def _approved_leave(posting, starts_on, ends_on, status=LeaveStatus.APPROVED):
+    from postings.models import LeaveRequest
+
+    return LeaveRequest.objects.create(
+        posting=posting,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        days=(ends_on - starts_on).days + 1,
+        reason="家中有事",
+        approval_level="county",
+        status=status,
+        decided_at=None if status == LeaveStatus.PENDING else datetime(2025, 12, 1, tzinfo=SHANGHAI),
+    )
+
+
+class PresenceWithLeaveTests:
+    """Approved leave is taken out of the days required, never added to the days present."""
+
+    def _check_in(self, posting, *days):
+        for day in days:
+            CheckIn.objects.create(
+                posting=posting, cadre=posting.cadre, day=day, checked_in_at=datetime(2026, 1, 1, tzinfo=SHANGHAI)
+            )
+
+    @pytest.fixture
+    def posting(self, tree):
+        return make_posting(tree["east_team"], starts_on=date(2025, 1, 1))
+
+    def test_leave_across_the_new_year_counts_in_both_months_and_both_years(self, posting):
+        _approved_leave(posting, date(2025, 12, 29), date(2026, 1, 3))
+        self._check_in(posting, date(2025, 12, 28), date(2026, 1, 4))
+        january = selectors.village_summary(cadre=posting.cadre, today=date(2026, 1, 4))
+        assert (january.month.present, january.month.on_leave, january.month.required) == (1, 3, 19)
+        assert (january.year.present, january.year.on_leave, january.year.required) == (1, 3, 199)
+        december = selectors.village_summary(cadre=posting.cadre, today=date(2025, 12, 31))
+        assert (december.month.present, december.month.on_leave, december.month.required) == (1, 3, 19)
+        assert (december.year.on_leave, december.year.required) == (3, 199)
+
+    def test_leave_days_per_period_for_a_report(self, posting):
+        _approved_leave(posting, date(2025, 12, 29), date(2026, 1, 3))
+        for month_of, expected in [
+            (date(2025, 12, 1), {date(2025, 12, 29), date(2025, 12, 30), date(2025, 12, 31)}),
+            (date(2026, 1, 1), {date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)}),
+            (date(2026, 2, 1), None),
+        ]:
+            leave = selectors.leave_off_by_posting(posting_ids=[posting.pk], period=rules.month_bounds(month_of))
+            assert leave.get(posting.pk) == (frozenset(expected) if expected else None)
+
+    def test_leave_not_approved_changes_nothing(self, posting):
+        _approved_leave(posting, date(2026, 1, 5), date(2026, 1, 9), status=LeaveStatus.PENDING)
+        _approved_leave(posting, date(2026, 1, 12), date(2026, 1, 14), status=LeaveStatus.REJECTED)
+        summary = selectors.village_summary(cadre=posting.cadre, today=date(2026, 1, 20))
+        assert (summary.month.on_leave, summary.month.required) == (0, 20)
+
+    def test_a_check_in_during_leave_counts_as_present_and_not_as_leave(self, posting):
+        _approved_leave(posting, date(2026, 1, 5), date(2026, 1, 9))
+        self._check_in(posting, date(2026, 1, 9))
+        summary = selectors.village_summary(cadre=posting.cadre, today=date(2026, 1, 20))
+        # 4 days excused: ceil(20 × 27 / 31) = 18
+        assert (summary.month.present, summary.month.on_leave, summary.month.required) == (1, 4, 18)
+
+    def test_the_teams_report_counts_leave_when_judging_who_is_behind(self, tree, posting):
+        # 1–20 January on leave: 11 days owe ceil(20 × 11 / 31) = 8;
+        # on the 25th, 4 of them gone, the pace is floor(8 × 4 / 11) = 2.
+        self._check_in(posting, *(date(2026, 1, d) for d in range(21, 24)))
+        book = selectors.rule_book()
+        behind = selectors.members_behind_this_month(teams=[tree["east_team"]], today=date(2026, 1, 25), book=book)
+        assert behind == {tree["east_team"].pk: 1}
+        _approved_leave(posting, date(2026, 1, 1), date(2026, 1, 20))
+        assert selectors.members_behind_this_month(teams=[tree["east_team"]], today=date(2026, 1, 25), book=book) == {}
 
 
 class LeaveTests:

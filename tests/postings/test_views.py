@@ -1,6 +1,7 @@
 """Pages through the test client: the cadre's village page, the officers' admin, the permission matrix,
 exports and constant query counts."""
 
+import math
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -8,11 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from postings import audit
+from postings import audit, rules
 from postings.models import CheckIn, Flag, Inspection, LeaveRequest, LeaveStatus, Posting
+from postings.reports import PRESENCE_HELP
 from postings.services import presence
 from postings.views import ALREADY_CHECKED_IN, CHECKED_IN
 from tests.factories import CadreFactory, make_admin, make_officer, make_posting, make_trainer
@@ -370,6 +372,30 @@ class ListTests:
         sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
         assert "'=cmd|' /C calc'!A0" in [cell.value for cell in sheet[2]]
 
+    def test_the_presence_report_takes_approved_leave_out_of_the_days_required(self, client, world):
+        month_start = (world["today"].replace(day=1) - timedelta(days=1)).replace(day=1)
+        month_days = rules.month_bounds(month_start)[1].day
+        LeaveRequest.objects.filter(pk=world["east_leave"].pk).update(
+            starts_on=month_start.replace(day=10),
+            ends_on=month_start.replace(day=14),
+            days=5,
+            status=LeaveStatus.APPROVED,
+            decided_at=timezone.now(),
+        )
+        client.force_login(make_officer(world["east"]))
+        response = client.get(reverse("postings_report_presence"), {"month": f"{month_start:%Y-%m}"})
+        [row] = response.context["object_list"]
+        assert (row.month_present, row.month_leave, row.year_leave) == (0, 5, 5)
+        assert row.month_required == math.ceil(20 * (month_days - 5) / month_days)
+        with translation.override("en"):
+            page = client.get(reverse("postings_report_presence")).content.decode()
+        assert str(PRESENCE_HELP) in page
+
+    def test_the_village_page_explains_how_leave_counts(self, client, world):
+        client.force_login(world["east_posting"].cadre.user)
+        page = client.get(reverse("my-village")).content.decode()
+        assert "经批准的请假不计为在岗天数" in page
+
     @pytest.mark.parametrize("report", ["postings_report_teams", "postings_report_ending", "postings_report_presence"])
     def test_reports_export_to_xlsx(self, client, world, report):
         client.force_login(make_officer(world["county"]))
@@ -380,7 +406,7 @@ class ListTests:
 
 
 def _grow(world, size):
-    """`size` postings on the east team, each with a check-in, a leave request and a flag."""
+    """`size` postings on the east team, each with a check-in on a day of approved leave and a flag."""
     today = world["today"]
     while Posting.objects.filter(team=world["east_team"]).count() < size:
         posting = make_posting(
@@ -389,11 +415,13 @@ def _grow(world, size):
         CheckIn.objects.create(posting=posting, cadre=posting.cadre, day=today, checked_in_at=timezone.now())
         LeaveRequest.objects.create(
             posting=posting,
-            starts_on=today + timedelta(days=3),
+            starts_on=today - timedelta(days=3),
             ends_on=today + timedelta(days=9),
-            days=7,
+            days=13,
             reason="事假",
             approval_level="county",
+            status=LeaveStatus.APPROVED,
+            decided_at=timezone.now(),
         )
         Flag.objects.create(
             cadre=posting.cadre, posting=posting, year=today.year, level="not_excellent", absences=1, raised_on=today
