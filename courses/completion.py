@@ -1,7 +1,8 @@
-"""Extra conditions a course needs before it counts as complete.
+"""Extra conditions a course needs before it counts as complete, and what follows completion.
 
 The course app knows only lessons. Apps that add requirements (a final quiz, say) register
 a check here from their AppConfig.ready(), so the dependency points from them to courses.
+Apps that act on a completion (records issues a certificate) register a listener the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,23 @@ def register_completion_check(check: CompletionCheck) -> CompletionCheck:
 
 def extra_checks_pass(*, cadre, course) -> bool:
     return all(check(cadre=cadre, course=course) for check in _checks)
+
+
+CompletionListener = Callable[..., None]  # (*, cadre, course, when) -> None
+
+_listeners: list[CompletionListener] = []
+
+
+def register_completion_listener(listener: CompletionListener) -> CompletionListener:
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def course_completed(*, cadre, course, when) -> None:
+    """Called once per cadre and course, in the transaction that records the completion."""
+    for listener in _listeners:
+        listener(cadre=cadre, course=course, when=when)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Where a credit-hour policy plugs in: how many hours a course is worth, and the yearly target.
+"""Where a credit-hour policy plugs in: how many hours a course or a training batch is worth, and the yearly target.
 
 On its own the courses app credits a completed course with the hours its page states and reads
 YearlyTarget. An app with editable rules (records) registers a policy from AppConfig.ready(), so
@@ -23,15 +23,21 @@ class CreditPolicy(Protocol):
     def course_credit(self, *, cadre, course, when: datetime, share: float) -> CourseCredit | None:
         """Hours for a course `share` (0–1) done, or None while it is not creditable yet."""
 
+    def batch_credit(self, *, cadre, batch, when: datetime) -> CourseCredit:
+        """Hours for a rotation batch (rotations.Batch) the cadre completed at `when`."""
+
     def yearly_target(self, *, cadre, year: int) -> Decimal | None:
         """The cadre's target for the year, or None to fall back to YearlyTarget."""
 
 
 class CourseValuePolicy:
-    """A course is worth the hours its page states, once every lesson is done."""
+    """A course is worth the hours its page states, once every lesson is done; a batch, its programme's."""
 
     def course_credit(self, *, cadre, course, when: datetime, share: float) -> CourseCredit | None:
         return CourseCredit(hours=course.credit_hours) if share >= 1 else None
+
+    def batch_credit(self, *, cadre, batch, when: datetime) -> CourseCredit:
+        return CourseCredit(hours=batch.programme.credit_hours)
 
     def yearly_target(self, *, cadre, year: int) -> Decimal | None:
         return None

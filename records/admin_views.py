@@ -14,10 +14,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cadres.permissions import cached_is_administrator, cached_scope
-from records import selectors, services
+from records import selectors
 from records.exceptions import RecordsError
 from records.forms import ReasonForm
 from records.models import ClaimStatus, JobStatus
+from records.services import certificates as certificate_services
+from records.services import claims as claim_services
 
 LIST_LIMIT = 200
 
@@ -73,12 +75,12 @@ class ClaimDetailView(ManagerPageMixin, TemplateView):
         claim = _claim(request, pk)
         try:
             if request.POST.get("action") == "approve":
-                services.claim_approve(claim=claim, by=request.user)
+                claim_services.claim_approve(claim=claim, by=request.user)
                 messages.success(request, _("Claim approved; the hours are in the cadre's record."))
             else:
                 form = ReasonForm(request.POST)
                 reason = form.cleaned_data["reason"] if form.is_valid() else ""
-                services.claim_return(claim=claim, by=request.user, reason=reason)
+                claim_services.claim_return(claim=claim, by=request.user, reason=reason)
                 messages.success(request, _("Claim returned to the cadre."))
         except RecordsError as error:
             messages.error(request, error.translated())
@@ -108,7 +110,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(selectors.certificates_in_scope(scope=cached_scope(request.user)), pk=pk)
     form = ReasonForm(request.POST)
     try:
-        services.certificate_revoke(
+        certificate_services.certificate_revoke(
             certificate=certificate, by=request.user, reason=form.cleaned_data["reason"] if form.is_valid() else ""
         )
     except RecordsError as error:
@@ -131,7 +133,7 @@ class BatchListView(ManagerPageMixin, TemplateView):
 def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
     require_manager(request)
     batch = get_object_or_404(selectors.batches_with_completions(scope=cached_scope(request.user)), pk=pk)
-    job = services.certificate_zip_create(batch=batch, by=request.user)
+    job = certificate_services.certificate_zip_create(batch=batch, by=request.user)
     return redirect("records_zip", pk=job.pk)
 
 

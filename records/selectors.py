@@ -161,13 +161,14 @@ def record_years(*, cadre: Cadre, today: date) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The local start of `year` and of the year after: the bounds of its entries and completions."""
     tz = timezone.get_current_timezone()
     return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 
 def quiz_results(*, cadre: Cadre, year: int) -> list[QuizResult]:
-    start, end = _year_bounds(year)
+    start, end = year_bounds(year)
     attempts = (
         Attempt.objects.filter(cadre=cadre, finished_at__gte=start, finished_at__lt=end)
         .exclude(status=AttemptStatus.IN_PROGRESS)
@@ -194,7 +195,7 @@ def quiz_results(*, cadre: Cadre, year: int) -> list[QuizResult]:
 
 def learning_record(*, cadre: Cadre, year: int, today: date) -> LearningRecord:
     """Everything of one cadre's year: ledger, courses, quizzes, batches, certificates, claims."""
-    start, end = _year_bounds(year)
+    start, end = year_bounds(year)
     rule = rule_for(cadre=cadre, year=year)
     ledger = [
         LedgerRow(entry=entry, rule_text=rule_text(entry.rule))

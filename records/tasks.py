@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from records import services
+from records.services import certificates
 
 
 @task()
 def run_certificate_zip(*, job_id: int) -> None:
-    services.certificate_zip_run(job_id=job_id)
+    certificates.certificate_zip_run(job_id=job_id)

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_POST
 from cadres.models import Cadre
 from cadres.permissions import cached_scope
 from courses.models import CoursePage
-from records import certificates, selectors, services
+from records import certificates, selectors
 from records.exceptions import RecordsError
 from records.forms import ClaimForm, VerifyForm
+from records.services import certificates as certificate_services
+from records.services import claims as claim_services
 from rotations.models import Seat
 
 CADRES_PAGE_SIZE = 50
@@ -123,7 +125,7 @@ def claims(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.claim_submit(cadre=cadre, **form.cleaned_data)
+            claim_services.claim_submit(cadre=cadre, **form.cleaned_data)
         except RecordsError as error:
             form.add_error(None, error.translated())
         else:
@@ -170,10 +172,10 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
                 cadre=cadre,
                 programme_id=target,
             )
-            certificate = services.certificate_issue_for_seat(seat=seat)
+            certificate = certificate_services.certificate_issue_for_seat(seat=seat)
         else:
             course = get_object_or_404(CoursePage, pk=target)
-            certificate = services.certificate_issue_for_course(cadre=cadre, course=course)
+            certificate = certificate_services.certificate_issue_for_course(cadre=cadre, course=course)
     except RecordsError as error:
         messages.error(request, error.translated())
         return redirect("records:mine")
@@ -187,7 +189,9 @@ def certificate_download(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     if not certificate.is_valid:
         return redirect("records:verify", code=certificate.code)
-    return _pdf_response(services.certificate_pdf(certificate), f"{certificate.number}.pdf", attachment=False)
+    return _pdf_response(
+        certificate_services.certificate_pdf(certificate), f"{certificate.number}.pdf", attachment=False
+    )
 
 
 @never_cache

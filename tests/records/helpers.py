@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from courses import services as course_services
@@ -13,6 +13,7 @@ from rotations.services import attendance
 from tests.factories import make_batch, make_programme
 
 T0 = datetime(2030, 5, 6, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+BATCH_DONE = datetime(2030, 4, 3, 8, 0, tzinfo=UTC)
 
 
 def make_rule(*, caps=(), buckets=(), **fields) -> CreditRule:
@@ -36,16 +37,25 @@ def finish_lessons(cadre, course, *, count: int | None = None, when: datetime = 
         course_services.course_progress_refresh(cadre=cadre, course=course, now=when)
 
 
-def completed_seat(cadre, unit, *, credit_hours=24, days: int = 2, name: str = "乡村振兴轮训"):
-    """A programme whose one batch `cadre` attended in full and completed."""
-    from datetime import date
-
+def completed_seats(cadres, unit, *, credit_hours=24, days: int = 2, name: str = "乡村振兴轮训", when=BATCH_DONE):
+    """A programme whose one batch every one of `cadres` attended in full and completed."""
     programme = make_programme(unit, credit_hours=credit_hours, name=name)
     batch = make_batch(programme, starts_on=date(2030, 4, 1), days=days)
     # Written directly: the unit floor the scheduler keeps is not what these tests are about.
-    seat = Seat.objects.create(programme=programme, batch=batch, cadre=cadre, locked=True, placed_by=PlacedBy.HAND)
+    seats = [
+        Seat.objects.create(programme=programme, batch=batch, cadre=cadre, locked=True, placed_by=PlacedBy.HAND)
+        for cadre in cadres
+    ]
     for session in batch.sessions.all():
-        attendance.attendance_record(session=session, cadre=cadre, status=AttendanceStatus.PRESENT)
-    attendance.batch_complete(batch=batch, now=datetime(2030, 4, 3, 8, 0, tzinfo=UTC))
-    seat.refresh_from_db()
+        for cadre in cadres:
+            attendance.attendance_record(session=session, cadre=cadre, status=AttendanceStatus.PRESENT)
+    attendance.batch_complete(batch=batch, now=when)
+    for seat in seats:
+        seat.refresh_from_db()
+    return seats
+
+
+def completed_seat(cadre, unit, **options):
+    """A programme whose one batch `cadre` attended in full and completed."""
+    [seat] = completed_seats([cadre], unit, **options)
     return seat

@@ -2,16 +2,17 @@
 
 import io
 import zipfile
+from unittest import mock
 
 from django.test import TestCase
 from pypdf import PdfReader
 
-from records import services
 from records.certificates import mask_name
 from records.exceptions import CertificateRefused
 from records.models import Certificate, CertificateZip, JobStatus
+from records.services import certificates as certificate_services
 from tests.factories import CadreFactory, make_admin, make_course, make_officer, unit_child, unit_root
-from tests.records.helpers import completed_seat, finish_lessons
+from tests.records.helpers import completed_seat, completed_seats, finish_lessons
 
 
 def pdf_text(content: bytes) -> str:
@@ -27,13 +28,13 @@ class CertificateSetup(TestCase):
         finish_lessons(self.cadre, self.course)
 
     def issue(self):
-        return services.certificate_issue_for_course(cadre=self.cadre, course=self.course)
+        return certificate_services.certificate_issue_for_course(cadre=self.cadre, course=self.course)
 
 
 class CertificateIssueTests(CertificateSetup):
     def test_the_pdf_carries_the_chinese_name_course_and_number(self):
         certificate = self.issue()
-        text = pdf_text(services.certificate_pdf(certificate))
+        text = pdf_text(certificate_services.certificate_pdf(certificate))
         self.assertIn("欧阳晓明", text)
         self.assertIn("乡村振兴战略与实践", text)
         self.assertIn(certificate.number, text)
@@ -50,15 +51,15 @@ class CertificateIssueTests(CertificateSetup):
     def test_an_unfinished_course_has_no_certificate(self):
         other = make_course(title="未学完的课")
         with self.assertRaises(CertificateRefused) as caught:
-            services.certificate_issue_for_course(cadre=self.cadre, course=other)
-        self.assertEqual(str(caught.exception), services.CERTIFICATE_NOT_COMPLETED)
+            certificate_services.certificate_issue_for_course(cadre=self.cadre, course=other)
+        self.assertEqual(str(caught.exception), certificate_services.CERTIFICATE_NOT_COMPLETED)
 
     def test_a_completed_programme_gets_a_certificate_with_its_hours(self):
         seat = completed_seat(self.cadre, self.county, credit_hours=24, name="第一书记轮训班")
-        certificate = services.certificate_issue_for_seat(seat=seat)
+        certificate = certificate_services.certificate_issue_for_seat(seat=seat)
         self.assertRegex(certificate.number, r"^\d{4}L\d{8}$")
         self.assertEqual(certificate.hours, 24)
-        self.assertIn("第一书记轮训班", pdf_text(services.certificate_pdf(certificate)))
+        self.assertIn("第一书记轮训班", pdf_text(certificate_services.certificate_pdf(certificate)))
 
 
 class MaskNameTests:
@@ -79,7 +80,7 @@ class VerifyTests(CertificateSetup):
 
     def test_a_revoked_certificate_says_so(self):
         certificate = self.issue()
-        services.certificate_revoke(certificate=certificate, by=None, reason="学时造假")
+        certificate_services.certificate_revoke(certificate=certificate, by=None, reason="学时造假")
         response = self.client.get(f"/verify/{certificate.code}/")
         self.assertContains(response, 'class="card verify-result revoked"')
         self.assertNotContains(response, "学时造假")
@@ -113,13 +114,13 @@ class RevokeTests(CertificateSetup):
         self.assertTrue(certificate.is_valid)
 
     def test_revoking_twice_is_refused(self):
-        certificate = services.certificate_revoke(certificate=self.issue(), by=None, reason="重复发放")
+        certificate = certificate_services.certificate_revoke(certificate=self.issue(), by=None, reason="重复发放")
         with self.assertRaises(CertificateRefused) as caught:
-            services.certificate_revoke(certificate=certificate, by=None, reason="再次")
-        self.assertEqual(str(caught.exception), services.CERTIFICATE_ALREADY_REVOKED)
+            certificate_services.certificate_revoke(certificate=certificate, by=None, reason="再次")
+        self.assertEqual(str(caught.exception), certificate_services.CERTIFICATE_ALREADY_REVOKED)
 
     def test_a_revoked_certificate_is_no_longer_downloaded(self):
-        certificate = services.certificate_revoke(certificate=self.issue(), by=None, reason="重复发放")
+        certificate = certificate_services.certificate_revoke(certificate=self.issue(), by=None, reason="重复发放")
         self.client.force_login(self.cadre.user)
         response = self.client.get(f"/record/certificates/{certificate.number}.pdf")
         self.assertRedirects(response, f"/verify/{certificate.code}/", fetch_redirect_response=False)
@@ -173,4 +174,56 @@ class BatchZipTests(CertificateSetup):
         job = CertificateZip.objects.get()
         self.client.force_login(make_officer(other))
         self.assertEqual(self.client.post(f"/admin/records/batches/{seat.batch_id}/zip/").status_code, 404)
+        self.assertEqual(self.client.get(f"/admin/records/zips/{job.pk}/download/").status_code, 404)
+
+
+class BatchZipProgressTests(CertificateSetup):
+    def setUp(self):
+        super().setUp()
+        others = [CadreFactory(unit=self.township, name=name) for name in ("李建国", "王秀英")]
+        self.seats = completed_seats([self.cadre, *others], self.county, name="乡村振兴轮训")
+        self.batch = self.seats[0].batch
+        self.officer = make_officer(self.county)
+
+    def test_a_queued_zip_shows_a_progress_bar_that_polls_its_status(self):
+        job = certificate_services.certificate_zip_create(batch=self.batch, by=self.officer)  # task not yet run
+        self.client.force_login(self.officer)
+        page = self.client.get(f"/admin/records/zips/{job.pk}/")
+        self.assertContains(page, 'max="100" value="0"')
+        self.assertContains(page, f'data-status-url="/admin/records/zips/{job.pk}/status/"')
+        status = self.client.get(f"/admin/records/zips/{job.pk}/status/").json()
+        self.assertEqual((status["status"], status["finished"], status["percent"]), (JobStatus.QUEUED, False, 0))
+
+    def test_progress_is_written_while_the_certificates_are_built(self):
+        job = CertificateZip.objects.create(batch=self.batch, requested_by=self.officer)
+        seen = []
+        render = certificate_services.certificate_pdf
+
+        def watching(certificate):
+            job.refresh_from_db()
+            seen.append((job.status, job.done, job.total))
+            return render(certificate)
+
+        with mock.patch.object(certificate_services, "certificate_pdf", watching):
+            certificate_services.certificate_zip_run(job_id=job.pk, progress_every=1)
+        self.assertEqual(seen, [(JobStatus.RUNNING, 0, 3), (JobStatus.RUNNING, 1, 3), (JobStatus.RUNNING, 2, 3)])
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.done, job.percent), (JobStatus.SUCCEEDED, 3, 100))
+
+    def test_the_status_reports_the_share_done(self):
+        job = CertificateZip.objects.create(batch=self.batch, status=JobStatus.RUNNING, total=3, done=1)
+        self.client.force_login(self.officer)
+        status = self.client.get(f"/admin/records/zips/{job.pk}/status/").json()
+        self.assertEqual((status["done"], status["total"], status["percent"], status["finished"]), (1, 3, 33, False))
+
+    def test_a_failed_build_says_so_and_offers_no_download(self):
+        job = CertificateZip.objects.create(batch=self.batch, requested_by=self.officer)
+        with (
+            mock.patch.object(certificate_services, "certificate_pdf", side_effect=RuntimeError("font")),
+            self.assertRaises(RuntimeError),
+        ):
+            certificate_services.certificate_zip_run(job_id=job.pk)
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.is_finished), (JobStatus.FAILED, True))
+        self.client.force_login(self.officer)
         self.assertEqual(self.client.get(f"/admin/records/zips/{job.pk}/download/").status_code, 404)

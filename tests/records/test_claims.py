@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from courses.models import CreditEntry
-from records import services
 from records.exceptions import ClaimRefused
 from records.models import ClaimStatus, OutsideClaim
+from records.services import claims as claim_services
 from tests.factories import CadreFactory, make_officer, unit_child, unit_root
 
 
@@ -35,12 +35,12 @@ class ClaimSetup(TestCase):
             "hours": Decimal(40),
             "proof": proof(),
         }
-        return services.claim_submit(cadre=self.cadre, **{**data, **fields})
+        return claim_services.claim_submit(cadre=self.cadre, **{**data, **fields})
 
 
 class ClaimServiceTests(ClaimSetup):
     def test_approval_credits_the_hours_to_the_year_the_training_ended(self):
-        claim = services.claim_approve(claim=self.submit(), by=self.east_officer)
+        claim = claim_services.claim_approve(claim=self.submit(), by=self.east_officer)
         entry = claim.credit_entry
         self.assertEqual((claim.status, entry.source, entry.year, entry.hours), ("approved", "outside", 2024, 40))
         self.assertEqual(entry.rule["method"], "claim")
@@ -48,23 +48,23 @@ class ClaimServiceTests(ClaimSetup):
     def test_returning_needs_a_reason_and_credits_nothing(self):
         claim = self.submit()
         with self.assertRaises(ClaimRefused) as caught:
-            services.claim_return(claim=claim, by=self.east_officer, reason="  ")
-        self.assertEqual(str(caught.exception), services.CLAIM_NEEDS_REASON)
-        claim = services.claim_return(claim=claim, by=self.east_officer, reason="证书不清晰，请重新上传")
+            claim_services.claim_return(claim=claim, by=self.east_officer, reason="  ")
+        self.assertEqual(str(caught.exception), claim_services.CLAIM_NEEDS_REASON)
+        claim = claim_services.claim_return(claim=claim, by=self.east_officer, reason="证书不清晰，请重新上传")
         self.assertEqual((claim.status, claim.reason), (ClaimStatus.RETURNED, "证书不清晰，请重新上传"))
         self.assertFalse(CreditEntry.objects.exists())
 
     def test_a_claim_is_decided_once(self):
-        claim = services.claim_approve(claim=self.submit(), by=self.east_officer)
+        claim = claim_services.claim_approve(claim=self.submit(), by=self.east_officer)
         with self.assertRaises(ClaimRefused) as caught:
-            services.claim_approve(claim=claim, by=self.east_officer)
-        self.assertEqual(str(caught.exception), services.CLAIM_ALREADY_DECIDED)
+            claim_services.claim_approve(claim=claim, by=self.east_officer)
+        self.assertEqual(str(caught.exception), claim_services.CLAIM_ALREADY_DECIDED)
         self.assertEqual(CreditEntry.objects.count(), 1)
 
     def test_training_that_ends_before_it_starts_is_refused(self):
         with self.assertRaises(ClaimRefused) as caught:
             self.submit(starts_on=date(2024, 3, 9))
-        self.assertEqual(str(caught.exception), services.CLAIM_DATES)
+        self.assertEqual(str(caught.exception), claim_services.CLAIM_DATES)
 
 
 class ClaimViewTests(ClaimSetup):

@@ -4,13 +4,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from cadres.models import CadreCategory, Rank
-from courses.models import CreditEntry, Requirement
+from courses.models import CourseProgress, CreditEntry, Requirement
 from courses.selectors import my_learning
-from records import services
-from records.models import OutsideClaim
+from records.models import ClaimStatus, OutsideClaim
+from records.services import claims, recount
+from rotations.models import Outcome, Seat
 from tests.factories import CadreFactory, make_course, make_question, make_quiz, unit_root
 from tests.records.helpers import T0, completed_seat, finish_lessons, make_rule
 
@@ -129,12 +132,12 @@ class RecomputeTests(TestCase):
         self.entry = CreditEntry.objects.get(cadre=self.cadre, course=self.course)
 
     def test_nothing_changes_when_the_rules_did_not(self):
-        report = services.ledger_recompute(year=2030)
-        self.assertEqual((report.entries, report.changes), (1, []))
+        report = recount.ledger_recompute(year=2030)
+        self.assertEqual((report.entries, report.changes, report.added, report.removed), (1, [], [], []))
 
     def test_a_changed_conversion_is_reported_and_applied(self):
         make_rule(conversion="minutes", minutes_per_hour=45, name="按分钟")
-        report = services.ledger_recompute(year=2030)
+        report = recount.ledger_recompute(year=2030)
         self.assertEqual(
             [(c.entry_id, c.old_hours, c.new_hours, c.rule) for c in report.changes],
             [(self.entry.pk, Decimal("2.0"), Decimal("3.0"), "按分钟")],
@@ -144,7 +147,7 @@ class RecomputeTests(TestCase):
 
     def test_a_dry_run_reports_without_writing(self):
         make_rule(conversion="minutes", minutes_per_hour=45)
-        report = services.ledger_recompute(year=2030, apply=False)
+        report = recount.ledger_recompute(year=2030, apply=False)
         self.assertEqual(len(report.changes), 1)
         self.entry.refresh_from_db()
         self.assertEqual(self.entry.hours, Decimal("2.0"))
@@ -153,13 +156,13 @@ class RecomputeTests(TestCase):
         later = make_course(title="后学课程", credit_hours=5)
         finish_lessons(self.cadre, later, when=T0 + timedelta(days=3))
         make_rule(caps=[("all", "year", 6)])
-        report = services.ledger_recompute(year=2030)
+        report = recount.ledger_recompute(year=2030)
         self.assertEqual([(c.description, c.new_hours) for c in report.changes], [("后学课程", Decimal("4.0"))])
 
     def test_batches_without_stated_hours_count_hours_per_training_day(self):
         seat = completed_seat(self.cadre, self.county, credit_hours=0, days=3)
         make_rule(hours_per_training_day=6)
-        report = services.ledger_recompute(year=2030)
+        report = recount.ledger_recompute(year=2030)
         self.assertEqual([(c.entry_id, c.new_hours) for c in report.changes], [(seat.credit_entry_id, Decimal(18))])
 
     def test_the_command_prints_each_change_and_a_summary(self):
@@ -170,7 +173,9 @@ class RecomputeTests(TestCase):
         call_command("recompute_credits", "--year", "2030", stdout=out)
         text = out.getvalue()
         self.assertIn(f"entry {self.entry.pk} · 王建国 · course · 乡村振兴战略: 2.0 → 3.0 (按分钟)", text)
-        self.assertIn("2030: 1 entries of 1 cadres checked, 1 changed (+1.0 hours), 0 relabelled.", text)
+        self.assertIn(
+            "2030: 1 entries of 1 cadres checked, 1 changed, 0 added, 0 removed (+1.0 hours), 0 relabelled.", text
+        )
 
     def test_outside_claims_keep_their_approved_hours_under_caps(self):
         claim = OutsideClaim.objects.create(
@@ -183,9 +188,151 @@ class RecomputeTests(TestCase):
             proof="records/claims/x.pdf",
             submitted_at=T0,
         )
-        services.claim_approve(claim=claim, by=None)
+        claims.claim_approve(claim=claim, by=None)
         make_rule(caps=[("outside", "year", 20)])
-        report = services.ledger_recompute(year=2030)
+        report = recount.ledger_recompute(year=2030)
         self.assertEqual(
             [(c.source, c.old_hours, c.new_hours) for c in report.changes], [("outside", Decimal(30), Decimal(20))]
         )
+
+
+class RecomputeAddsAndRemovesTests(TestCase):
+    """The recount also writes the credit the ledger lacks, and drops batch or claim credit that no longer stands."""
+
+    def setUp(self):
+        self.county = unit_root()
+        self.cadre = CadreFactory(unit=self.county, name="王建国")
+
+    def claim(self, **fields):
+        data = {
+            "cadre": self.cadre,
+            "title": "省委党校专题班",
+            "organiser": "省委党校",
+            "starts_on": date(2030, 3, 1),
+            "ends_on": date(2030, 3, 5),
+            "hours": Decimal(30),
+            "proof": "records/claims/x.pdf",
+            "submitted_at": T0,
+        }
+        return OutsideClaim.objects.create(**{**data, **fields})
+
+    def test_a_completion_the_ledger_lacks_is_added_with_its_rule(self):
+        course = make_course(title="乡村振兴战略", lessons=3, minutes=45, credit_hours=2)
+        finish_lessons(self.cadre, course)
+        CreditEntry.objects.all().delete()  # completed before the records app counted anything
+        make_rule(conversion="minutes", minutes_per_hour=45, name="按分钟")
+        report = recount.ledger_recompute(year=2030)
+        entry = CreditEntry.objects.get(cadre=self.cadre, course=course)
+        self.assertEqual(
+            [(c.entry_id, c.source, c.description, c.old_hours, c.new_hours, c.rule) for c in report.added],
+            [(entry.pk, "course", "乡村振兴战略", Decimal(0), Decimal(3), "按分钟")],
+        )
+        self.assertEqual((entry.hours, entry.earned_at, entry.rule["label"]), (Decimal(3), T0, "按分钟"))
+
+    def test_a_lowered_share_credits_courses_already_past_it_on_the_day_the_share_was_reached(self):
+        course = make_course(title="长课", lessons=10, minutes=5, credit_hours=4)
+        finish_lessons(self.cadre, course, count=9, when=T0)
+        CourseProgress.objects.update(last_studied_at=T0 + timedelta(days=5))  # studied on, finished nothing more
+        self.assertFalse(CreditEntry.objects.exists())
+        make_rule(completion_share=90, name="山西")
+        report = recount.ledger_recompute(year=2030)
+        self.assertEqual([(c.description, c.new_hours) for c in report.added], [("长课", Decimal(4))])
+        self.assertEqual(CreditEntry.objects.get(course=course).earned_at, T0)
+
+    def test_a_course_short_of_the_share_is_not_added(self):
+        course = make_course(title="长课", lessons=10, minutes=5, credit_hours=4)
+        finish_lessons(self.cadre, course, count=8)
+        make_rule(completion_share=90)
+        self.assertEqual(recount.ledger_recompute(year=2030).added, [])
+        self.assertFalse(CreditEntry.objects.exists())
+
+    def test_a_completed_seat_without_credit_is_added_and_linked(self):
+        seat = completed_seat(self.cadre, self.county, credit_hours=0, days=3)
+        CreditEntry.objects.all().delete()
+        make_rule(hours_per_training_day=6)
+        report = recount.ledger_recompute(year=2030)
+        seat.refresh_from_db()
+        self.assertEqual(
+            [(c.entry_id, c.source, c.new_hours) for c in report.added], [(seat.credit_entry_id, "batch", 18)]
+        )
+
+    def test_an_approved_claim_without_credit_is_added_and_linked(self):
+        claim = self.claim(status=ClaimStatus.APPROVED)
+        report = recount.ledger_recompute(year=2030)
+        claim.refresh_from_db()
+        self.assertEqual(
+            [(c.entry_id, c.source, c.new_hours) for c in report.added], [(claim.credit_entry_id, "outside", 30)]
+        )
+        self.assertEqual(claim.credit_entry.earned_at.date(), date(2030, 3, 5))
+
+    def test_pending_and_returned_claims_are_not_added(self):
+        self.claim()
+        self.claim(status=ClaimStatus.RETURNED)
+        self.assertEqual(recount.ledger_recompute(year=2030).added, [])
+
+    def test_added_credit_takes_its_place_under_the_caps_in_the_order_earned(self):
+        earlier = make_course(title="早学课程", credit_hours=4)
+        finish_lessons(self.cadre, earlier, when=T0 - timedelta(days=1))
+        CreditEntry.objects.all().delete()
+        later = make_course(title="后学课程", credit_hours=2)
+        finish_lessons(self.cadre, later)
+        make_rule(caps=[("all", "year", 5)])
+        report = recount.ledger_recompute(year=2030)
+        self.assertEqual([(c.description, c.new_hours) for c in report.added], [("早学课程", Decimal(4))])
+        self.assertEqual(
+            [(c.description, c.old_hours, c.new_hours) for c in report.changes], [("后学课程", Decimal(2), Decimal(1))]
+        )
+
+    def test_a_dry_run_reports_the_addition_without_writing_it(self):
+        self.claim(status=ClaimStatus.APPROVED)
+        report = recount.ledger_recompute(year=2030, apply=False)
+        self.assertEqual([(c.entry_id, c.new_hours) for c in report.added], [(None, Decimal(30))])
+        self.assertFalse(CreditEntry.objects.exists())
+
+    def test_credit_of_a_seat_no_longer_completed_is_removed(self):
+        seat = completed_seat(self.cadre, self.county, credit_hours=24)
+        entry_id = seat.credit_entry_id
+        Seat.objects.filter(pk=seat.pk).update(outcome=Outcome.NOT_COMPLETED)
+        report = recount.ledger_recompute(year=2030)
+        self.assertEqual([(c.entry_id, c.old_hours, c.new_hours) for c in report.removed], [(entry_id, 24, 0)])
+        self.assertFalse(CreditEntry.objects.filter(pk=entry_id).exists())
+        seat.refresh_from_db()
+        self.assertIsNone(seat.credit_entry_id)
+
+    def test_course_credit_is_never_removed_by_a_stricter_share(self):
+        make_rule(completion_share=50)
+        course = make_course(lessons=2, credit_hours=4)
+        finish_lessons(self.cadre, course, count=1)
+        make_rule(year=2030, completion_share=100)
+        report = recount.ledger_recompute(year=2030)
+        self.assertEqual((report.removed, CreditEntry.objects.count()), ([], 1))
+
+    def test_the_command_lists_additions_and_removals_and_a_dry_run_writes_nothing(self):
+        from io import StringIO
+
+        seat = completed_seat(self.cadre, self.county, credit_hours=24, name="乡村振兴轮训")
+        Seat.objects.filter(pk=seat.pk).update(outcome=Outcome.NOT_COMPLETED)
+        self.claim(status=ClaimStatus.APPROVED)
+        out = StringIO()
+        call_command("recompute_credits", "--year", "2030", "--dry-run", stdout=out)
+        text = out.getvalue()
+        self.assertIn("added new entry · 王建国 · outside · 省委党校专题班 · 省委党校: 30.0 (default)", text)
+        self.assertIn(f"removed entry {seat.credit_entry_id} · 王建国 · batch · 乡村振兴轮训", text)
+        self.assertIn("0 changed, 1 added, 1 removed (+6.0 hours)", text)
+        self.assertIn("Dry run: nothing written.", text)
+        self.assertTrue(CreditEntry.objects.filter(pk=seat.credit_entry_id).exists())
+
+
+class RecomputeQueryTests(TestCase):
+    def test_a_recount_makes_the_same_queries_for_few_and_many_cadres(self):
+        county = unit_root()
+        course = make_course(lessons=2, credit_hours=2)
+        make_rule(caps=[("all", "year", 40)])
+        for _ in range(2):
+            finish_lessons(CadreFactory(unit=county), course)
+        with CaptureQueriesContext(connection) as few:
+            recount.ledger_recompute(year=2030)
+        for _ in range(6):
+            finish_lessons(CadreFactory(unit=county), course)
+        with self.assertNumQueries(len(few)):
+            recount.ledger_recompute(year=2030)
