@@ -1,7 +1,8 @@
 """Refresh the Chinese catalogue: extract msgids, fill them from locale/parts/*.json, compile.
 
 Run with `make messages` (needs GNU gettext's xgettext for extraction). Each feature area keeps
-its translations in locale/parts/<area>.json as {"English msgid": "中文"}, so parallel work
+its translations in locale/parts/<area>.json as {"English msgid": "中文"} (with a pgettext context:
+{"context|English msgid": "中文"}), so parallel work
 never conflicts inside one .po file. Plural msgids take the same Chinese for every count.
 """
 
@@ -51,7 +52,10 @@ def fill(po: polib.POFile, translations: dict[str, str]) -> list[str]:
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     missing = []
     for entry in po:
-        chinese = translations.get(entry.msgid)
+        # A msgid used with pgettext is looked up as "context|msgid", so one English word can
+        # carry different Chinese in different places ("Next" page vs "Next" question).
+        key = f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid
+        chinese = translations.get(key)
         if entry.msgid_plural:
             chinese = chinese or translations.get(entry.msgid_plural)
             if chinese:

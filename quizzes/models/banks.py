@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -91,7 +91,7 @@ class Question(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="questions",
-        verbose_name=_("category"),
+        verbose_name=pgettext_lazy("question", "category"),
     )
     kind = models.CharField(_("type"), max_length=20, choices=QuestionType.choices, default=QuestionType.SINGLE)
     stem = RichTextField(_("question"), features=STEM_FEATURES)

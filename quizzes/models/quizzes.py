@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -73,7 +73,9 @@ class Quiz(ClusterableModel):
             "Leave blank for a stand-alone exam. A course with a final test is complete only once it is passed."
         ),
     )
-    is_published = models.BooleanField(_("published"), default=False, help_text=_("Cadres can see and take it."))
+    is_published = models.BooleanField(
+        pgettext_lazy("state", "published"), default=False, help_text=_("Cadres can see and take it.")
+    )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     time_limit_minutes = models.PositiveSmallIntegerField(
@@ -204,7 +206,10 @@ class QuizDraw(Orderable):
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="draws")
     category = models.ForeignKey(
-        "quizzes.QuestionCategory", on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        "quizzes.QuestionCategory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("question", "category"),
     )
     count = models.PositiveSmallIntegerField(_("number of questions"), default=5)
 

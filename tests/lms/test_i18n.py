@@ -20,8 +20,9 @@ def test_every_message_has_a_chinese_translation():
 def test_the_compiled_catalogue_matches_the_source():
     compiled = polib.mofile(str(PO_FILE.with_suffix(".mo")))
     source = polib.pofile(str(PO_FILE))
-    assert {e.msgid: e.msgstr or e.msgstr_plural.get(0) for e in compiled if e.msgid} == {
-        e.msgid: e.msgstr or e.msgstr_plural.get(0) for e in source if e.translated()
+    # Keyed by context too: "Next" (page) and "Next" (question) are different messages.
+    assert {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in compiled if e.msgid} == {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in source if e.translated()
     }
 
 
