@@ -205,6 +205,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 ROSTER_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "尖兵 · 干部教育培训平台"
+# Servers do not call out to wagtail.org for releases (government networks rarely allow it, and
+# the failed check left an English "upgrade available" panel with no version on the dashboard).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]

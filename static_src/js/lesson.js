@@ -23,10 +23,28 @@
   });
 
   if (video) {
-    var resume = parseFloat(article.getAttribute("data-resume-position")) || 0;
-    video.addEventListener("loadedmetadata", function () {
+    // Resume where this phone stopped (kept locally, as beats are 15 s apart), else at the
+    // furthest point the server saw; a video watched to the end starts again.
+    var key = "jianbing-video:" + url;
+    var saved = NaN;
+    try { saved = parseFloat(window.localStorage.getItem(key)); } catch (e) { /* storage off */ }
+    var resume = saved >= 0 ? saved : (parseFloat(article.getAttribute("data-resume-position")) || 0);
+    var ready = false;
+    var seekToResume = function () {
       if (resume > 0 && resume < video.duration - 2) { video.currentTime = resume; }
-    }, { once: true });
+      ready = true;
+    };
+    if (video.readyState >= 1) { seekToResume(); } else { video.addEventListener("loadedmetadata", seekToResume, { once: true }); }
+    var remember = function () {
+      if (!ready) { return; }
+      try { window.localStorage.setItem(key, video.ended ? "0" : video.currentTime.toFixed(1)); } catch (e) { /* full */ }
+    };
+    var remembered = 0;
+    video.addEventListener("timeupdate", function () {
+      if (Math.abs(video.currentTime - remembered) >= 1) { remembered = video.currentTime; remember(); }
+    });
+    ["pause", "ended", "seeked"].forEach(function (name) { video.addEventListener(name, remember); });
+    window.addEventListener("pagehide", remember);
   }
 
   function csrfToken() {

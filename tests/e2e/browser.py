@@ -65,6 +65,18 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
+def screenshot_at_both_sizes(page: Page, name: str, *, full_page: bool = True) -> list[Path]:
+    """Screenshot the page at desktop and phone size (`<name>-1366.png`, `<name>-360.png`); then restore its size."""
+    size = page.viewport_size
+    paths = []
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(300)  # let the layout (and a PDF viewer) settle at the new width
+        paths.append(screenshot(page, name, full_page=full_page))
+    page.set_viewport_size(size)
+    return paths
+
+
 def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
     """Run the vendored axe-core on the page; one line per serious or critical violation and element."""
     page.add_script_tag(path=str(AXE_SCRIPT))
@@ -102,6 +114,19 @@ def chrome_text(page: Page, selector: str = CHROME_TEXT) -> list[str]:
 
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+def wait_until(page: Page, expression: str, *, timeout: float = 10) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    Playwright's own wait_for_function compiles its predicate with eval, which the site's
+    Content-Security-Policy forbids; page.evaluate is not subject to it.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
 
 
 def hold_page_clock(page: Page) -> None:

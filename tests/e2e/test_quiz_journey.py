@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from courses.models import CourseProgress
 from quizzes.models import Attempt
 from tests.e2e import scenes
-from tests.e2e.browser import axe_violations, log_in, screenshot, scroll_width
+from tests.e2e.browser import axe_violations, log_in, screenshot, screenshot_at_both_sizes, scroll_width
 from tests.factories import make_question, make_question_bank, make_quiz
 
 
@@ -44,7 +44,7 @@ class FinalTestTests:
         phone.get_by_label("五个").check()
         phone.get_by_label("两年").check()
         expect(phone.locator("[data-answered-count]")).to_have_text("2")
-        screenshot(phone, "quiz")
+        screenshot_at_both_sizes(phone, "quiz")
         assert scroll_width(phone) <= phone.viewport_size["width"]
         assert axe_violations(phone) == []
         with phone.expect_navigation():
