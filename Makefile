@@ -62,7 +62,7 @@ serve-prod: install  ## gunicorn with production settings; configure with the en
 	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py createcachetable
 	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/gunicorn lms.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --timeout 60 \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --timeout 60 --preload \
 		--max-requests 2000 --max-requests-jitter 200 --access-logfile -
 
 worker: install  ## the background task worker (roster imports, report refreshes, certificate bundles)

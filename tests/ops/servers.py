@@ -41,7 +41,7 @@ def production_environment(*, database_url: str, redis_url: str, ports: list[int
     }
 
 
-def wait_until_healthy(port: int, timeout: float = 60) -> None:
+def wait_until_healthy(port: int, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -75,6 +75,9 @@ def app_servers(ports: list[int], env: dict, *, workers: int = 2, threads: int =
                         str(threads),
                         "--timeout",
                         "60",
+                        # Django and Wagtail are imported once, in the master, and the workers
+                        # forked from it: ten workers start in seconds even on a busy machine.
+                        "--preload",
                         # Each server its own control socket (gunicorn's default path is shared).
                         "--control-socket",
                         str(Path(tempfile.gettempdir()) / f"gunicorn-{port}.ctl"),
