@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from cadres.models import Cadre
@@ -26,11 +27,27 @@ class HeartbeatResponse:
 def heartbeat_record(
     *, cadre: Cadre, lesson: LessonPage, tab: str, position: float | None = None, now: datetime | None = None
 ) -> HeartbeatResponse:
-    """Apply one heartbeat under a row lock, so concurrent beats never lose credited time."""
+    """Apply one heartbeat under a row lock, so concurrent beats never lose credited time.
+
+    A beat that only adds study time (no lesson newly complete, the course already started)
+    takes the fast path: the lesson row is locked, read and saved, the course's seconds are
+    added in one UPDATE and the summary row follows; the course is not recounted. Every other
+    accepted beat recounts the course through `course_progress_refresh`.
+    """
     now = now or timezone.now()
-    course = CoursePage.objects.get(pk=lesson.get_parent().pk)
-    LessonProgress.objects.get_or_create(cadre=cadre, lesson=lesson)
-    progress = LessonProgress.objects.select_for_update().get(cadre=cadre, lesson=lesson)
+    course_path = lesson.path[: -lesson.steplen]
+    # The progress row locked, with its course's id, in one query once it exists.
+    progress = (
+        LessonProgress.objects.select_for_update()
+        .filter(cadre=cadre, lesson=lesson)
+        .annotate(parent_course_id=Subquery(CoursePage.objects.filter(path=course_path).values("pk")[:1]))
+        .first()
+    )
+    if progress is None:
+        LessonProgress.objects.get_or_create(cadre=cadre, lesson=lesson)
+        progress = LessonProgress.objects.select_for_update().get(cadre=cadre, lesson=lesson)
+        progress.parent_course_id = CoursePage.objects.filter(path=course_path).values_list("pk", flat=True).get()
+    course_id = progress.parent_course_id
 
     result = study_time.apply_beat(
         study_time.StudyState(
@@ -43,7 +60,6 @@ def heartbeat_record(
         tab=tab[:64],
         position=position,
     )
-    course_complete = False
     if result.accepted:
         progress.credited_seconds = result.state.credited_seconds
         progress.furthest_position = result.state.furthest_position
@@ -57,15 +73,21 @@ def heartbeat_record(
         )
         if newly_complete:
             progress.completed_at = now
-        progress.save()
-        course_complete = (
-            course_progress_refresh(
-                cadre=cadre, course=course, now=now, studied_seconds=result.credited_now
-            ).completed_at
-            is not None
-        )
+        progress.save(update_fields=["credited_seconds", "furthest_position", "last_beat_at", "tab", "completed_at"])
+        course_complete = None
+        if result.outcome is study_time.BeatOutcome.CREDITED and not newly_complete:
+            course_complete = _course_seconds_add(
+                cadre_id=cadre.pk, course_id=course_id, seconds=result.credited_now, now=now
+            )
+        if course_complete is None:
+            refreshed = course_progress_refresh(
+                cadre=cadre, course=CoursePage.objects.get(pk=course_id), now=now, studied_seconds=result.credited_now
+            )
+            course_complete = refreshed.completed_at is not None
     else:
-        course_complete = CourseProgress.objects.filter(cadre=cadre, course=course, completed_at__isnull=False).exists()
+        course_complete = CourseProgress.objects.filter(
+            cadre=cadre, course_id=course_id, completed_at__isnull=False
+        ).exists()
     return HeartbeatResponse(
         outcome=result.outcome,
         credited_seconds=progress.credited_seconds,
@@ -73,6 +95,33 @@ def heartbeat_record(
         lesson_complete=progress.completed_at is not None,
         course_complete=course_complete,
     )
+
+
+def _course_seconds_add(*, cadre_id: int, course_id: int, seconds: int, now: datetime) -> bool | None:
+    """The heartbeat fast path: add study time to a started course and its summary row, two queries.
+
+    Returns whether the course is complete, or None when the cadre has no progress row for it
+    yet (the caller recounts instead). The UPDATE holds the course progress row's lock until
+    commit, so beats from two lessons of one course add up and the summary is set to the total
+    they reached, in order. UPDATE … RETURNING runs on PostgreSQL and SQLite ≥ 3.35; the ORM's
+    update() cannot return the new total.
+    """
+    table = connection.ops.quote_name(CourseProgress._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET seconds_studied = seconds_studied + %s, last_studied_at = %s "  # noqa: S608
+            "WHERE cadre_id = %s AND course_id = %s RETURNING seconds_studied, completed_at IS NOT NULL",
+            [seconds, connection.ops.adapt_datetimefield_value(now), cadre_id, course_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    seconds_studied, completed = row
+    # Hook: the summary row's study time follows in the same transaction (reports/hooks.py).
+    from reports.hooks import course_seconds_added
+
+    course_seconds_added(cadre_id=cadre_id, course_id=course_id, seconds=seconds_studied)
+    return bool(completed)
 
 
 @transaction.atomic
@@ -99,8 +148,10 @@ def course_progress_refresh(
     if studied_seconds:
         progress.last_studied_at = now
     all_lessons_done = bool(lesson_ids) and progress.lessons_completed == len(lesson_ids)
+    newly_completed = False
     if progress.completed_at is None and all_lessons_done and completion.extra_checks_pass(cadre=cadre, course=course):
         progress.completed_at = now
+        newly_completed = True
         credit_award_for_course(cadre=cadre, course=course, when=now)
     elif progress.completed_at is None and progress.lessons_completed > lessons_before:
         # The credit rules may count a course before every lesson is done (e.g. at 90 %).
@@ -108,6 +159,8 @@ def course_progress_refresh(
         if completion.extra_checks_pass(cadre=cadre, course=course):
             credit_award_for_course(cadre=cadre, course=course, when=now, share=share)
     progress.save()
+    if newly_completed:
+        completion.course_completed(cadre=cadre, course=course, when=now)
     # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
     from reports.hooks import course_progress_saved
 
