@@ -1,9 +1,9 @@
 """Writing reports to .xlsx: the filters applied at the top, Chinese headers, no cell ever a formula.
 
-Rows are generators and the workbook is openpyxl's write-only mode, which spools each sheet to
-a temporary file, so memory stays flat however many rows there are; the finished file is
-streamed from disk. Above `REPORTS_EXPORT_INLINE_ROWS` rows the export runs as a background
-task (`ExportJob`) whose page shows progress and then a download link.
+Rows are generators and the workbook is written row by row into its zip file (reports.xlsx),
+so memory stays flat however many rows there are; the finished file is streamed from disk.
+Above `REPORTS_EXPORT_INLINE_ROWS` rows the export runs as a background task (`ExportJob`)
+whose page shows progress and then a download link.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from cadres.spreadsheets import neutralise
+from reports import xlsx
 from reports.models import ExportJob, ExportStatus
 
 logger = logging.getLogger("jianbing.reports")
@@ -68,37 +69,22 @@ def cell_value(value: object) -> object:
 
 def write_xlsx(export: Export, output, *, progress: Callable[[int], None] | None = None) -> int:
     """Write every table of `export` to the binary file `output`. Returns the data rows written."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
     written = 0
-    for table in export.tables:
-        sheet = workbook.create_sheet(title=table.title[:31])
-        for index, width in enumerate(table.widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        title = WriteOnlyCell(sheet, value=cell_value(table.title))
-        title.font = bold
-        sheet.append([title])
-        for label, value in table.filters:
-            sheet.append([cell_value(label), cell_value(value)])
-        sheet.append([cell_value("导出时间"), cell_value(timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
-        sheet.append([])
-        header = []
-        for text in table.header:
-            cell = WriteOnlyCell(sheet, value=cell_value(text))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in table.rows:
-            sheet.append([cell_value(value) for value in row])
-            written += 1
-            if progress and written % PROGRESS_EVERY == 0:
-                progress(written)
-    workbook.save(output)
+    with xlsx.Workbook(output) as workbook:
+        for table in export.tables:
+            sheet = workbook.sheet(table.title, widths=table.widths)
+            sheet.append([cell_value(table.title)], style=xlsx.BOLD)
+            for label, value in table.filters:
+                sheet.append([cell_value(label), cell_value(value)])
+            sheet.append([cell_value("导出时间"), cell_value(timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
+            sheet.append([])
+            sheet.append([cell_value(text) for text in table.header], style=xlsx.BOLD)
+            append = sheet.append
+            for row in table.rows:
+                append([cell_value(value) for value in row])
+                written += 1
+                if progress and written % PROGRESS_EVERY == 0:
+                    progress(written)
     return written
 
 

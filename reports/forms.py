@@ -4,12 +4,15 @@ rank, course and programme. It turns a query string into `selectors.Filters` or 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import CadreCategory, OrgUnit, Rank, UnitLevel
-from cadres.roles import Scope
+from cadres.roles import ADMINISTRATOR_GROUP, Scope
 from courses.models import CoursePage, Requirement
 from reports import selectors
 
@@ -75,3 +78,38 @@ class ReportFilterForm(forms.Form):
 
 class RankingForm(forms.Form):
     level = forms.ChoiceField(label=_("Rank units of level"), choices=UnitLevel.choices, required=False)
+
+
+class TokenUserField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        officer = getattr(obj, "officer", None)
+        if obj.is_superuser or officer is None:
+            return _("%(username)s (all units)") % {"username": obj.get_username()}
+        return f"{obj.get_username()} ({officer.unit.name})"
+
+
+class ApiTokenForm(forms.Form):
+    """Who a new reports API token reads as, and which system will use it."""
+
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("Which system will use it, e.g. 省干部管理系统.")
+    )
+    user = TokenUserField(
+        label=_("Reads as"),
+        queryset=None,
+        help_text=_("The token sees exactly what this officer or administrator sees."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        admins = Group.objects.filter(name=ADMINISTRATOR_GROUP)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(
+                Q(is_superuser=True) | Q(groups__in=admins) | Q(officer__isnull=False),
+            )
+            .distinct()
+            .select_related("officer__unit")
+            .order_by("username")
+        )

@@ -2,14 +2,16 @@
 
 These are the only places outside `reports` that import it (each call site says so):
 
-- courses.services.course_progress_refresh → `course_progress_saved` (heartbeats, lesson and
-  course completion, credit, a passed final test)
+- courses.services.course_progress_refresh → `course_progress_saved` (lesson and course
+  completion, credit, a passed final test, a session's first beat)
+- courses.services.heartbeat_record, a beat that only adds study time → `course_seconds_added`
 - quizzes.services._after_grading → `attempt_graded` (submit, time-out, essay grading)
 - rotations.services.attendance.attendance_record and batch_complete, and
   rotations.services.scheduling.schedule_plan and seat_assign → `seats_changed`
 - records (claim approval, recount, batch credit) → `credits_changed`
 
-Roster and requirement edits reach the summaries through `reports.invalidation` instead.
+Roster and requirement edits reach the summaries through `reports.invalidation` instead; a
+unit moved in the tree (treebeard's `move`, which sends no signal) calls `unit_moved`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def course_progress_saved(*, progress, now: datetime) -> None:
         )
 
 
+def course_seconds_added(*, cadre_id: int, course_id: int, seconds: int) -> None:
+    """After a heartbeat only added study time to a started course: the summary's seconds follow (one UPDATE)."""
+    summaries.course_seconds_set(cadre_id=cadre_id, course_id=course_id, seconds=seconds)
+
+
 def attempt_graded(*, attempt) -> None:
     summaries.summaries_refresh(cadre_ids=[attempt.cadre_id])
 
@@ -49,5 +56,19 @@ def seats_changed(*, cadre_ids: Iterable[int]) -> None:
 def credits_changed(*, cadre_ids: Iterable[int]) -> None:
     """After credit entries were added, changed or removed for these cadres (claims, recounts, batch credit)."""
     ids = set(cadre_ids)
+    if ids:
+        summaries.summaries_refresh(cadre_ids=ids)
+
+
+def unit_moved(*, unit) -> None:
+    """After `unit` moved in the tree: its cadres' rows leave the old ancestors' rollups for the new ones.
+
+    Their summaries still carry the old path, so the refresh subtracts from the old ancestors
+    and adds to the new ones in one transaction.
+    """
+    from cadres.models import Cadre
+
+    path = type(unit).objects.filter(pk=unit.pk).values_list("path", flat=True).get()
+    ids = list(Cadre.objects.filter(unit__path__startswith=path).values_list("pk", flat=True))
     if ids:
         summaries.summaries_refresh(cadre_ids=ids)

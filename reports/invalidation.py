@@ -3,8 +3,8 @@
 Signals are kept to cache invalidation (CONTRIBUTING): a changed cadre is recomputed at once
 (a handful of queries); a changed requirement, a course (un)published or a finished roster
 import queue a recompute of the subtree concerned once the change is committed. What no
-signal announces (a unit moved in the tree, a bulk update from the shell) waits for the
-nightly `manage.py rebuild_summaries`.
+signal announces waits for the nightly `manage.py rebuild_summaries` (a bulk update from the
+shell), unless its code calls the hook: a unit moved in the tree calls `reports.hooks.unit_moved`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Summary rows the reports read, and the records of what reports sent and exported.
 
-The two summary tables are derived data: `reports.summaries` computes them from the raw
+The summary and rollup tables are derived data: `reports.summaries` computes them from the raw
 records (progress, credits, seats, attempts, requirements) and `manage.py rebuild_summaries`
 can always recreate them. They carry the cadre's unit path, category, rank and active flag,
-so a dashboard is a grouped query over one table with a path prefix, with no join.
+so a report is a grouped query over one table with a path prefix, with no join. The rollups
+total them once more per unit and all its ancestors, so the completion dashboard reads a few
+rows per child unit, whatever the number of cadres below it.
 """
 
 from __future__ import annotations
@@ -82,6 +84,76 @@ class CadreCourseSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre_id} · {self.course_id} · {self.year}"
+
+
+class _Rollup(models.Model):
+    """Per-ancestor totals of the summary rows: every unit's row holds its whole subtree.
+
+    `unit_path` is the path of the unit the row totals (not of a cadre's own unit); each active
+    cadre's summary counts once in the rows of its unit and of every unit above it. Kept by
+    delta in the summaries' write transaction (reports.rollups); rows whose counts fell to
+    zero stay until the next full rebuild and add nothing.
+    """
+
+    unit_path = models.CharField(max_length=255)
+    year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=30)
+    rank = models.CharField(max_length=30)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.year} · {self.category} · {self.rank}"
+
+
+class UnitYearRollup(_Rollup):
+    """Cadres of a subtree with the same year, category, rank and credit hours, and their sums."""
+
+    # Credit hours × 10: summary hours have one decimal, so the bucket is exact, and the
+    # buckets give the median and the share meeting a target that may change any day.
+    tenths = models.IntegerField()
+    cadres = models.IntegerField(default=0)
+    required = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    placed = models.IntegerField(default=0)
+    trained = models.IntegerField(default=0)
+    quizzes_taken = models.IntegerField(default=0)
+    quizzes_passed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_path", "year", "category", "rank", "tenths"], name="one_year_rollup_per_bucket"
+            )
+        ]
+
+
+class UnitDueRollup(_Rollup):
+    """Cadres of a subtree whose earliest unfinished required course is due on `next_due`: overdue is a range."""
+
+    next_due = models.DateField()
+    cadres = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_path", "year", "category", "rank", "next_due"], name="one_due_rollup_per_day"
+            )
+        ]
+
+
+class UnitWeekRollup(_Rollup):
+    """Required-course completions in a subtree in the week starting on Monday `week` (local time)."""
+
+    week = models.DateField()
+    completions = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit_path", "year", "category", "rank", "week"], name="one_week_rollup")
+        ]
 
 
 class ReminderKind(models.TextChoices):

@@ -166,18 +166,19 @@ OVERDUE_HEADER = ["姓名", "单位", "人员类别", "联系电话", "课程", 
 
 
 def overdue_rows(filters: selectors.Filters, today):
-    categories = dict(CadreCategory.choices)
-    for row in selectors.overdue(filters, today=today).iterator(chunk_size=2000):
-        yield [
-            row.cadre.name,
-            row.cadre.unit.name,
-            str(categories.get(row.cadre.category, row.cadre.category)),
-            row.cadre.phone,
-            row.course.title,
-            row.due_date,
-            (today - row.due_date).days,
-            row.seconds_studied // 60,
-        ]
+    """Plain tuples straight from the database: building model instances was most of a big export's time."""
+    categories = {key: str(label) for key, label in CadreCategory.choices}
+    rows = selectors.overdue(filters, today=today).values_list(
+        "cadre__name",
+        "cadre__unit__name",
+        "cadre__category",
+        "cadre__phone",
+        "course__title",
+        "due_date",
+        "seconds_studied",
+    )
+    for name, unit, category, phone, course, due, seconds in rows.iterator(chunk_size=5000):
+        yield [name, unit, categories.get(category, category), phone, course, due, (today - due).days, seconds // 60]
 
 
 def overdue_export(params: dict, user) -> Export:

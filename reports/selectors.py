@@ -7,20 +7,30 @@ Lists of people (overdue, cadre record) check the cadre's real unit, not the sum
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
+from django.contrib.auth.models import Group
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from cadres.models import Cadre, OrgUnit
-from cadres.roles import Scope
+from cadres.roles import ADMINISTRATOR_GROUP, Scope
 from courses.models import CoursePage, CreditEntry, YearlyTarget
 from courses.selectors import DEFAULT_YEARLY_HOURS, ancestor_paths
 from quizzes.models import Attempt, AttemptStatus
-from reports.models import CadreCourseSummary, CadreYearSummary
+from reports import rollups
+from reports.models import (
+    ApiToken,
+    CadreCourseSummary,
+    CadreYearSummary,
+    UnitDueRollup,
+    UnitWeekRollup,
+    UnitYearRollup,
+)
 from rotations.models import Attendance, AttendanceStatus, Batch, Outcome, Programme, Seat
 
 STEP = OrgUnit.steplen
@@ -74,14 +84,6 @@ def targets_by_category(year: int) -> dict[str, Decimal]:
         if category not in targets or target_year is not None:
             targets[category] = hours
     return targets
-
-
-def _target_case(targets: dict[str, Decimal]) -> Case:
-    return Case(
-        *[When(category=category, then=Value(hours)) for category, hours in targets.items()],
-        default=Value(DEFAULT_YEARLY_HOURS),
-        output_field=DecimalField(max_digits=7, decimal_places=1),
-    )
 
 
 # ---------------------------------------------------------------------------- completion
@@ -152,14 +154,21 @@ class Completion:
     def median_hours(self) -> Decimal | None:
         return weighted_median(self.hours_counts)
 
-    def add(self, other: Completion) -> None:
+    def add(self, other: Completion, sign: int = 1) -> None:
         for name in (
             "cadres", "required", "completed", "on_time", "overdue", "hours_total", "target_total", "met",
             "placed", "trained", "quizzes_taken", "quizzes_passed",
         ):  # fmt: skip
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
         for hours, count in other.hours_counts.items():
-            self.hours_counts[hours] = self.hours_counts.get(hours, 0) + count
+            left = self.hours_counts.get(hours, 0) + sign * count
+            if left:
+                self.hours_counts[hours] = left
+            else:
+                self.hours_counts.pop(hours, None)
+
+    def subtract(self, other: Completion) -> None:
+        self.add(other, sign=-1)
 
 
 def weighted_median(counts: dict[Decimal, int]) -> Decimal | None:
@@ -196,58 +205,71 @@ def child_units(filters: Filters) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(path__startswith=filters.path, depth=filters.unit.depth + 1).order_by("path"))
 
 
-def completion_by_prefix(filters: Filters, *, prefix_length: int, today: date) -> dict[str, Completion]:
-    """Every figure of the dashboard, per unit-path prefix of `prefix_length` characters.
+def _met_from(targets: dict[str, Decimal]):
+    """category → the smallest bucket (hours × 10) meeting that category's target."""
+    thresholds = {category: math.ceil(hours * 10) for category, hours in targets.items()}
+    default = math.ceil(DEFAULT_YEARLY_HOURS * 10)
+    return lambda category: thresholds.get(category, default)
 
-    One grouped query over the year rows; one more over the course rows when a course is chosen,
-    one more over seats when a programme is.
+
+def _rollups(model, filters: Filters, paths: list[str]) -> QuerySet:
+    lookups = {"year": filters.year, "unit_path__in": paths}
+    if filters.category:
+        lookups["category"] = filters.category
+    if filters.rank:
+        lookups["rank"] = filters.rank
+    return model.objects.filter(**lookups)
+
+
+def subtree_completion(filters: Filters, *, paths: list[str], today: date) -> dict[str, Completion]:
+    """Every figure of the dashboard for the whole subtree of each unit path, from the rollups.
+
+    Two grouped queries over a few rows per unit, whatever the number of cadres: the year
+    buckets (per category, for the targets) and the cadres whose next due date has passed.
     """
+    if not paths:
+        return {}
     targets = targets_by_category(filters.year)
-    # A category with its own target is measured against it; every other against the default.
-    met = Case(
-        *[
-            When(category=category, then=Case(When(hours__gte=hours, then=Value(1)), default=Value(0)))
-            for category, hours in targets.items()
-        ],
-        When(hours__gte=DEFAULT_YEARLY_HOURS, then=Value(1)),
-        default=Value(0),
-    )
-    grouped = (
-        year_rows(filters)
-        .annotate(prefix=Substr("unit_path", 1, prefix_length))
-        .values("prefix", "hours")
-        .annotate(
-            n_cadres=Count("pk"),
-            n_required=Sum("required"),
-            n_completed=Sum("completed"),
-            n_on_time=Sum("on_time"),
-            n_overdue=Count("pk", filter=Q(next_due__lt=today)),
-            n_target_total=Sum(_target_case(targets)),
-            n_met=Sum(met),
-            n_placed=Count("pk", filter=Q(seats__gt=0)),
-            n_trained=Count("pk", filter=Q(trained__gt=0)),
-            n_quizzes_taken=Sum("quizzes_taken"),
-            n_quizzes_passed=Sum("quizzes_passed"),
-        )
+    threshold = _met_from(targets)
+    result = {path: Completion(key=path, label="") for path in paths}
+    sums = {f"s_{name}": Sum(name) for name in rollups.YEAR_SUMS}
+    for row in (
+        _rollups(UnitYearRollup, filters, paths).values("unit_path", "category", "tenths").annotate(**sums).order_by()
+    ):
+        item, cadres, bucket = result[row["unit_path"]], row["s_cadres"], row["tenths"]
+        if not cadres:
+            continue
+        item.cadres += cadres
+        item.required += row["s_required"]
+        item.completed += row["s_completed"]
+        item.on_time += row["s_on_time"]
+        item.placed += row["s_placed"]
+        item.trained += row["s_trained"]
+        item.quizzes_taken += row["s_quizzes_taken"]
+        item.quizzes_passed += row["s_quizzes_passed"]
+        item.hours_total += rollups.hours_of(bucket * cadres)
+        item.target_total += targets.get(row["category"], DEFAULT_YEARLY_HOURS) * cadres
+        item.met += cadres if bucket >= threshold(row["category"]) else 0
+        hours = rollups.hours_of(bucket)
+        item.hours_counts[hours] = item.hours_counts.get(hours, 0) + cadres
+    for row in (
+        _rollups(UnitDueRollup, filters, paths)
+        .filter(next_due__lt=today)
+        .values("unit_path")
+        .annotate(n=Sum("cadres"))
         .order_by()
-    )
-    result: dict[str, Completion] = {}
-    for row in grouped:
-        item = result.setdefault(row["prefix"], Completion(key=row["prefix"], label=""))
-        hours = row["hours"]
-        item.cadres += row["n_cadres"]
-        item.required += row["n_required"] or 0
-        item.completed += row["n_completed"] or 0
-        item.on_time += row["n_on_time"] or 0
-        item.overdue += row["n_overdue"]
-        item.hours_total += hours * row["n_cadres"]
-        item.target_total += row["n_target_total"] or 0
-        item.met += row["n_met"] or 0
-        item.placed += row["n_placed"]
-        item.trained += row["n_trained"]
-        item.quizzes_taken += row["n_quizzes_taken"] or 0
-        item.quizzes_passed += row["n_quizzes_passed"] or 0
-        item.hours_counts[hours] = item.hours_counts.get(hours, 0) + row["n_cadres"]
+    ):
+        result[row["unit_path"]].overdue += row["n"]
+    return result
+
+
+def _narrow_to_course_or_programme(
+    result: dict[str, Completion], filters: Filters, *, prefix_length: int, today: date
+) -> None:
+    """With a course chosen, its own figures replace the all-courses ones; with a programme, its seats do.
+
+    These read the per-cadre rows (the rollups know neither), grouped by a prefix of the unit path.
+    """
     if filters.course:
         for item in result.values():
             item.required = item.completed = item.on_time = item.overdue = 0
@@ -283,19 +305,30 @@ def completion_by_prefix(filters: Filters, *, prefix_length: int, today: date) -
         ):
             item = result.setdefault(row["prefix"], Completion(key=row["prefix"], label=""))
             item.placed, item.trained = row["n_placed"], row["n_trained"]
-    return result
 
 
 def weekly_trend(filters: Filters, *, today: date, weeks: int = TREND_WEEKS) -> list[tuple[date, int]]:
     """Required-course completions per week (weeks start on Monday), the last `weeks` weeks up to today.
 
-    One row back: a filtered count per week with the week's bounds as parameters, so the
-    database compares timestamps instead of truncating each one (a Python function on SQLite).
+    From the week rollups of the selected unit (of the roots, for the whole tree); with a course
+    chosen, a filtered count per week over that course's rows, the week's bounds as parameters
+    so the database compares timestamps instead of truncating each one.
     """
     first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
     starts = [first + timedelta(weeks=i) for i in range(weeks + 1)]
+    if not filters.course:
+        paths = [filters.path] if filters.unit else list(OrgUnit.objects.filter(depth=1).values_list("path", flat=True))
+        counts = dict(
+            _rollups(UnitWeekRollup, filters, paths)
+            .filter(week__gte=starts[0], week__lt=starts[-1])
+            .values("week")
+            .annotate(n=Sum("completions"))
+            .order_by()
+            .values_list("week", "n")
+        )
+        return [(starts[i], counts.get(starts[i], 0)) for i in range(weeks)]
     bounds = [timezone.make_aware(datetime.combine(day, time.min)) for day in starts]
-    counts = (
+    found = (
         course_rows(filters)
         .filter(completed_at__gte=bounds[0], completed_at__lt=bounds[-1])
         .aggregate(
@@ -305,20 +338,30 @@ def weekly_trend(filters: Filters, *, today: date, weeks: int = TREND_WEEKS) -> 
             }
         )
     )
-    return [(starts[i], counts[f"week_{i}"]) for i in range(weeks)]
+    return [(starts[i], found[f"week_{i}"]) for i in range(weeks)]
 
 
 def dashboard(filters: Filters, *, today: date | None = None) -> Dashboard:
-    """Per child unit of the selection: completion, hours, rotation coverage and quizzes, and the total."""
+    """Per child unit of the selection: completion, hours, rotation coverage and quizzes, and the total.
+
+    The unit's own cadres (in it, not in a child) are its subtree minus its children's subtrees.
+    """
     today = today or timezone.localdate()
     children = child_units(filters)
-    by_prefix = completion_by_prefix(filters, prefix_length=len(filters.path) + STEP, today=today)
+    paths = [unit.path for unit in children]
+    subtree = subtree_completion(filters, paths=paths + ([filters.path] if filters.unit else []), today=today)
+    own = None
+    if filters.unit:
+        own = subtree.pop(filters.path)
+        for path in paths:
+            own.subtract(subtree[path])
+        subtree[filters.path] = own
+    _narrow_to_course_or_programme(subtree, filters, prefix_length=len(filters.path) + STEP, today=today)
     rows = []
     for unit in children:
-        item = by_prefix.pop(unit.path, None) or Completion(key=unit.path, label="")
+        item = subtree[unit.path]
         item.label, item.unit = unit.name, unit
         rows.append(item)
-    own = by_prefix.pop(filters.path, None) if filters.unit else None
     if own and own.cadres:
         own.label, own.unit = filters.unit.name, None
         rows.insert(0, own)
@@ -345,10 +388,11 @@ def ranking(filters: Filters, *, level: str, today: date | None = None) -> list[
         return []
     depth = min(unit.depth for unit in units)
     units = [unit for unit in units if unit.depth == depth]
-    by_prefix = completion_by_prefix(filters, prefix_length=depth * STEP, today=today)
+    by_path = subtree_completion(filters, paths=[unit.path for unit in units], today=today)
+    _narrow_to_course_or_programme(by_path, filters, prefix_length=depth * STEP, today=today)
     items = []
     for unit in units:
-        item = by_prefix.get(unit.path) or Completion(key=unit.path, label="")
+        item = by_path[unit.path]
         item.label, item.unit = unit.name, unit
         items.append(item)
     items.sort(key=lambda c: (-(c.completion_rate or 0), -(c.met_rate or 0), c.label))
@@ -600,3 +644,14 @@ def unit_in_scope(*, scope: Scope, code: str) -> OrgUnit | None:
     if not scope.everything:
         units = units.filter(path__startswith=scope.path)
     return units.first()
+
+
+def api_token_list() -> QuerySet[ApiToken]:
+    """Every API token, newest first, with what its user may see decided in the same query:
+    `in_admin_group` (with `user.is_superuser`: sees everything), else `user.officer.unit`."""
+    admin_group = Group.objects.filter(name=ADMINISTRATOR_GROUP, user=OuterRef("user_id"))
+    return (
+        ApiToken.objects.select_related("user", "user__officer__unit")
+        .annotate(in_admin_group=Exists(admin_group))
+        .order_by("-created_at", "-pk")
+    )

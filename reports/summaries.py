@@ -8,6 +8,9 @@ path forgot its hook, which is what tests/reports/test_summaries.py checks.
 Which rows exist: every cadre gets a row for the current year, for each year with a requirement
 that binds it, and for each year it has activity in (credits, seats, attendance, finished
 attempts). A new year's rows for everyone else appear with the nightly rebuild.
+
+Each refresh also moves the per-ancestor rollups (reports.rollups) by the difference between
+the rows it replaces and the rows it writes; a full rebuild recomputes them at the end.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from courses.models import CourseProgress, CreditEntry, Requirement
 from courses.selectors import ancestor_paths
 from quizzes.models import Attempt, AttemptStatus
 from quizzes.selectors import standing_from_attempts
+from reports import rollups
 from reports.models import CadreCourseSummary, CadreYearSummary
 from rotations.models import Attendance, AttendanceStatus, Outcome, Seat
 
@@ -43,6 +47,7 @@ class RequirementRow:
     categories: tuple[str, ...]
     year: int
     due_date: date
+    cadre_id: int | None = None  # a personal requirement binds this cadre alone
 
 
 def load_requirements() -> list[RequirementRow]:
@@ -50,10 +55,11 @@ def load_requirements() -> list[RequirementRow]:
     rows = (
         Requirement.objects.filter(course__live=True)
         .order_by("due_date", "pk")
-        .values_list("pk", "course_id", "unit__path", "categories", "year", "due_date")
+        .values_list("pk", "course_id", "unit__path", "categories", "year", "due_date", "cadre_id")
     )
     return [
-        RequirementRow(pk, course, path, tuple(cats or ()), year, due) for pk, course, path, cats, year, due in rows
+        RequirementRow(pk, course, path, tuple(cats or ()), year, due, cadre)
+        for pk, course, path, cats, year, due, cadre in rows
     ]
 
 
@@ -66,12 +72,28 @@ class RequirementIndex:
 
     def __init__(self, requirements: Sequence[RequirementRow]) -> None:
         self.by_path: dict[str, list[RequirementRow]] = defaultdict(list)
+        self.by_cadre: dict[int, list[RequirementRow]] = defaultdict(list)
         for requirement in requirements:
-            self.by_path[requirement.unit_path].append(requirement)
+            if requirement.cadre_id is None:
+                self.by_path[requirement.unit_path].append(requirement)
+            else:
+                self.by_cadre[requirement.cadre_id].append(requirement)
         self._cache: dict[tuple[str, str], dict[int, dict[int, date]]] = {}
 
-    def for_cadre(self, unit_path: str, category: str) -> dict[int, dict[int, date]]:
-        """{year: {course id: due date}}"""
+    def for_cadre(self, unit_path: str, category: str, cadre_id: int | None = None) -> dict[int, dict[int, date]]:
+        """{year: {course id: due date}}, with the cadre's personal requirements merged in."""
+        shared = self._shared(unit_path, category)
+        personal = self.by_cadre.get(cadre_id, ()) if cadre_id is not None else ()
+        if not personal:
+            return shared
+        merged = {year: dict(courses) for year, courses in shared.items()}
+        for r in personal:
+            courses = merged.setdefault(r.year, {})
+            if r.course_id not in courses or r.due_date < courses[r.course_id]:
+                courses[r.course_id] = r.due_date
+        return merged
+
+    def _shared(self, unit_path: str, category: str) -> dict[int, dict[int, date]]:
         key = (unit_path, category)
         cached = self._cache.get(key)
         if cached is not None:
@@ -97,22 +119,44 @@ def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
 
 
 def summaries_refresh(
-    *, cadre_ids: Iterable[int], requirements: RequirementIndex | None = None, today: date | None = None
+    *,
+    cadre_ids: Iterable[int],
+    requirements: RequirementIndex | None = None,
+    today: date | None = None,
+    update_rollups: bool = True,
 ) -> int:
-    """Recompute and replace every summary row of these cadres. Returns the number of cadres done."""
+    """Recompute and replace every summary row of these cadres, moving the rollups by the difference.
+
+    `update_rollups=False` leaves the rollups alone, for a full rebuild that recomputes them at the end.
+    Returns the number of cadres done.
+    """
     requirements = requirements or RequirementIndex(load_requirements())
     today = today or timezone.localdate()
     done = 0
     for chunk in _chunks(cadre_ids, CHUNK):
         with transaction.atomic():
-            done += _refresh_chunk(chunk, requirements, today)
+            done += _refresh_chunk(chunk, requirements, today, with_rollups=update_rollups)
     return done
 
 
-def _refresh_chunk(ids: list[int], requirements: RequirementIndex, today: date) -> int:
+def _refresh_chunk(ids: list[int], requirements: RequirementIndex, today: date, *, with_rollups: bool) -> int:
+    # Locking the cadres serialises two refreshes of one cadre, so each reads the rows the
+    # other wrote and the rollups move by each change once.
     cadres = list(
-        Cadre.objects.filter(pk__in=ids).values_list("pk", "unit_id", "unit__path", "category", "rank", "active")
+        Cadre.objects.filter(pk__in=ids)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "unit_id", "unit__path", "category", "rank", "active")
     )
+    old = rollups.empty()
+    if with_rollups:
+        rollups.add_year_rows(old, CadreYearSummary.objects.filter(cadre_id__in=ids).values_list(*YEAR_COLUMNS))
+        rollups.add_course_rows(
+            old,
+            CadreCourseSummary.objects.filter(cadre_id__in=ids, completed_at__isnull=False, active=True).values_list(
+                *COURSE_COLUMNS
+            ),
+        )
     progress = {
         (cadre_id, course_id): (seconds, completed_at)
         for cadre_id, course_id, seconds, completed_at in CourseProgress.objects.filter(cadre_id__in=ids).values_list(
@@ -162,7 +206,7 @@ def _refresh_chunk(ids: list[int], requirements: RequirementIndex, today: date) 
 
     year_rows, course_rows = [], []
     for cadre_id, unit_id, unit_path, category, rank, active in cadres:
-        required = requirements.for_cadre(unit_path, category)
+        required = requirements.for_cadre(unit_path, category, cadre_id)
         roster = (unit_id, unit_path, category, rank, active)
         for year in sorted(required.keys() | activity_years[cadre_id] | {today.year}):
             courses = required.get(year, {})
@@ -199,6 +243,11 @@ def _refresh_chunk(ids: list[int], requirements: RequirementIndex, today: date) 
     CadreYearSummary.objects.filter(cadre_id__in=ids).delete()
     _insert(CadreYearSummary, YEAR_COLUMNS, year_rows)
     _insert(CadreCourseSummary, COURSE_COLUMNS, course_rows)
+    if with_rollups:
+        new = rollups.empty()
+        rollups.add_year_rows(new, year_rows)
+        rollups.add_course_rows(new, course_rows)
+        rollups.rollups_apply(old=old, new=new)
     return len(cadres)
 
 
@@ -261,12 +310,16 @@ def summaries_rebuild(*, cadre_ids: Iterable[int] | None = None, progress=None) 
         ids = list(Cadre.objects.order_by("pk").values_list("pk", flat=True))
     else:
         ids = sorted(set(cadre_ids))
+    everyone = cadre_ids is None
     done = 0
     for chunk in _chunks(ids, CHUNK):
-        done += summaries_refresh(cadre_ids=chunk, requirements=requirements)
+        done += summaries_refresh(cadre_ids=chunk, requirements=requirements, update_rollups=not everyone)
         if progress:
             progress(done, len(ids))
-    if cadre_ids is None:
+    if everyone:
+        # Everyone's rows are new: summing them once beats a delta per chunk, and also
+        # removes the rows whose counts fell to zero since the last rebuild.
+        rollups.rollups_rebuild()
         # Fresh statistics let the planner pick the right index for each report query
         # (SQLite has none at all until ANALYZE runs).
         with connection.cursor() as cursor:

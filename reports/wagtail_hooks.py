@@ -6,12 +6,18 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cadres.permissions import cached_scope
-from reports import views
+from cadres.roles import is_administrator
+from reports import audit, token_views, views
 
 
 class ScopedMenuItem(MenuItem):
     def is_shown(self, request):
         return not cached_scope(request.user).nothing
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_administrator(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -27,6 +33,15 @@ def register_report_urls():
         path("training-reports/exports/<int:pk>/", views.ExportJobView.as_view(), name="reports_export_job"),
         path("training-reports/exports/<int:pk>/status/", views.export_job_status, name="reports_export_job_status"),
         path("training-reports/exports/<int:pk>/file/", views.export_job_download, name="reports_export_job_download"),
+        path("training-reports/api-tokens/", token_views.ApiTokenListView.as_view(), name="reports_api_tokens"),
+        path(
+            "training-reports/api-tokens/add/", token_views.ApiTokenCreateView.as_view(), name="reports_api_token_add"
+        ),
+        path(
+            "training-reports/api-tokens/<int:pk>/revoke/",
+            token_views.ApiTokenRevokeView.as_view(),
+            name="reports_api_token_revoke",
+        ),
     ]
 
 
@@ -38,5 +53,11 @@ def register_reports_menu():
         ScopedMenuItem(_("Overdue"), reverse("reports_overdue"), icon_name="warning", order=30),
         ScopedMenuItem(_("Unit ranking"), reverse("reports_ranking"), icon_name="order", order=40),
         ScopedMenuItem(_("Rotation training"), reverse("reports_programme"), icon_name="date", order=50),
+        AdministratorMenuItem(_("API tokens"), reverse("reports_api_tokens"), icon_name="key", order=90),
     ]
     return SubmenuMenuItem(_("Reports"), Menu(items=items), icon_name="table", name="reports", order=200)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    audit.register_actions(actions)

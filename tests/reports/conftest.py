@@ -24,6 +24,7 @@ from courses.models import CoursePage, LessonProgress, Requirement, YearlyTarget
 from courses.services import course_progress_refresh
 from quizzes import services as quiz_services
 from reports import api as _api  # noqa: F401 - build the API schemas before freezegun replaces `date`
+from reports.models import Notification
 from rotations.services.attendance import attendance_record, batch_complete
 from rotations.services.scheduling import seat_assign
 from tests.factories import (
@@ -128,6 +129,8 @@ def tree(db, django_capture_on_commit_callbacks) -> Tree:
     for session in batch.sessions.all():
         attendance_record(session=session, cadre=a1, status="present", now=at(5, 1))
     batch_complete(batch=batch, now=at(5, 2, 18))
+    # The completions above issued certificates and told their cadres; these tests count reminders.
+    Notification.objects.all().delete()
 
     question = make_question(kind="true_false", true_false=True)
     quiz = make_quiz(question, title="政策测验", max_attempts=None)

@@ -27,3 +27,17 @@ def test_issue_api_token_prints_the_key_once_and_keeps_its_hash(capsys):
     assert ApiToken.objects.get(user=officer).digest == token_digest(key)
     with pytest.raises(CommandError):
         call_command("issue_api_token", make_trainer().username, name="x")
+
+
+@pytest.mark.django_db
+def test_issue_api_token_is_audit_logged_like_the_admin_screen(capsys):
+    from wagtail.models import ModelLogEntry
+
+    from reports import audit
+
+    officer = make_officer(unit_root())
+    call_command("issue_api_token", officer.username, name="省干部管理系统")
+    token = ApiToken.objects.get(user=officer)
+    entry = ModelLogEntry.objects.get(action=audit.API_TOKEN_ISSUE)
+    assert entry.object_id == str(token.pk) and entry.user is None
+    assert entry.data["for_user"] == officer.username

@@ -14,6 +14,11 @@ from reports.models import Notification, ReminderKind, ReminderLog
 from tests.reports.conftest import TODAY, YEAR
 
 
+def reminder_notes():
+    """Notifications the reminders wrote (batch completion also issues certificate notifications)."""
+    return Notification.objects.filter(url=reverse("reports-notifications"))
+
+
 def remind(client, user, query: str = ""):
     client.force_login(user)
     return client.post(reverse("reports_remind") + query, {"next": reverse("reports_overdue")})
@@ -26,7 +31,7 @@ class OverdueReminderTests:
         with django_capture_on_commit_callbacks(execute=True):
             response = remind(client, tree.users["county"], "?unit=C01")
         assert response.status_code == 302
-        assert sorted(n.user.username for n in Notification.objects.select_related("user")) == ["a3", "b1"]
+        assert sorted(n.user.username for n in reminder_notes().select_related("user")) == ["a3", "b1"]
         assert sorted(m.to[0] for m in mail.outbox) == ["a3@example.org", "b1@example.org"]
 
     def test_a_second_reminder_the_same_day_sends_nothing(self, client, tree, django_capture_on_commit_callbacks):
@@ -34,14 +39,14 @@ class OverdueReminderTests:
             remind(client, tree.users["county"], "?unit=C01")
             remind(client, tree.users["county"], "?unit=C01")
             remind(client, tree.users["township"], "?unit=T01")
-        assert Notification.objects.count() == 2
+        assert reminder_notes().count() == 2
         assert len(mail.outbox) == 2
         assert ReminderLog.objects.filter(kind=ReminderKind.OVERDUE).count() == 2
 
     def test_an_officer_cannot_remind_another_subtree(self, client, tree):
         assert remind(client, tree.users["township"], "?unit=T02").status_code == 404
         assert remind(client, tree.users["trainer"], "?unit=T01").status_code == 404
-        assert not Notification.objects.exists()
+        assert not reminder_notes().exists()
 
     def test_the_next_day_they_are_reminded_again(self, tree):
         filters = selectors.Filters(year=YEAR, unit=tree.county)
@@ -52,7 +57,7 @@ class OverdueReminderTests:
     def test_only_the_view_is_reminded(self, tree):
         filters = selectors.Filters(year=YEAR, unit=tree.south)
         assert reminders.overdue_reminders_send(filters=filters, today=TODAY) == 1
-        assert Notification.objects.get().user == tree.b1.user
+        assert reminder_notes().get().user == tree.b1.user
 
     def test_a_cadre_sees_their_notifications(self, client, tree):
         reminders.overdue_reminders_send(filters=selectors.Filters(year=YEAR, unit=tree.south), today=TODAY)
@@ -60,7 +65,16 @@ class OverdueReminderTests:
         response = client.get(reverse("reports-notifications"))
         assert response.status_code == 200
         assert "甲课程" in response.content.decode()
-        assert Notification.objects.get().read_at is not None
+        assert reminder_notes().get().read_at is not None
+
+    def test_the_site_nav_counts_unread_notifications_until_they_are_opened(self, client, tree):
+        reminders.overdue_reminders_send(filters=selectors.Filters(year=YEAR, unit=tree.south), today=TODAY)
+        client.force_login(tree.b1.user)
+        badge = '<span class="badge" aria-label="1 条未读">1</span>'
+        assert badge in client.get(reverse("my-learning")).content.decode()
+        client.get(reverse("reports-notifications"))
+        page = client.get(reverse("my-learning")).content.decode()
+        assert reverse("reports-notifications") in page and badge not in page
 
 
 class WeeklyDigestTests:
@@ -80,4 +94,4 @@ class WeeklyDigestTests:
             call_command("send_reminders")
             call_command("send_reminders", "--overdue")
         assert ReminderLog.objects.filter(kind=ReminderKind.OVERDUE).count() == 2
-        assert Notification.objects.count() == 2
+        assert reminder_notes().count() == 2

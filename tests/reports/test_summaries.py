@@ -10,12 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from cadres.models import Cadre, CadreCategory
+from cadres.models import Cadre, CadreCategory, OrgUnit
 from courses.models import LessonProgress, Requirement
 from courses.services import course_progress_refresh
 from quizzes import services as quiz_services
 from quizzes.exceptions import QuizzesError
-from reports.models import CadreCourseSummary, CadreYearSummary
+from reports import hooks
+from reports.models import CadreCourseSummary, CadreYearSummary, UnitDueRollup, UnitWeekRollup, UnitYearRollup
 from reports.summaries import summaries_rebuild
 from rotations.exceptions import RotationsError
 from rotations.services.attendance import attendance_record, batch_complete
@@ -39,14 +40,20 @@ def when(day: int, hour: int = 9) -> datetime:
     return datetime(2030, 6, day, hour, tzinfo=SHANGHAI)
 
 
-def snapshot() -> tuple[list, list]:
-    year = sorted(
-        tuple(sorted((k, str(v)) for k, v in row.items() if k != "id")) for row in CadreYearSummary.objects.values()
+def _rows(model, *, counter: str = "") -> list:
+    """Every row without its id; rollup rows whose counter fell to zero count as absent."""
+    rows = model.objects.exclude(**{counter: 0}) if counter else model.objects.all()
+    return sorted(tuple(sorted((k, str(v)) for k, v in row.items() if k != "id")) for row in rows.values())
+
+
+def snapshot() -> tuple[list, ...]:
+    return (
+        _rows(CadreYearSummary),
+        _rows(CadreCourseSummary),
+        _rows(UnitYearRollup, counter="cadres"),
+        _rows(UnitDueRollup, counter="cadres"),
+        _rows(UnitWeekRollup, counter="completions"),
     )
-    course = sorted(
-        tuple(sorted((k, str(v)) for k, v in row.items() if k != "id")) for row in CadreCourseSummary.objects.values()
-    )
-    return year, course
 
 
 cadre = st.integers(0, CADRES - 1)
@@ -64,6 +71,7 @@ events = st.lists(
         st.tuples(st.just("finish_batch"), st.integers(0, 1)),
         st.tuples(st.just("require"), course, st.integers(0, UNITS - 1), st.sampled_from([2030, 2031]), day),
         st.tuples(st.just("move"), cadre, st.integers(0, UNITS - 1)),
+        st.tuples(st.just("move_unit"), st.sampled_from([(2, 3), (2, 1), (3, 1), (3, 0)])),
         st.tuples(st.just("recategorise"), cadre),
     ),
     max_size=14,
@@ -135,6 +143,11 @@ class SummaryAgreementTests(TestCase):
             cadre = Cadre.objects.get(pk=self.cadres[c].pk)
             cadre.unit = self.units[u]
             cadre.save()
+        elif kind == "move_unit":
+            moved, parent = (OrgUnit.objects.get(pk=self.units[i].pk) for i in args[0])
+            if not parent.path.startswith(moved.path):
+                moved.move(parent, pos="sorted-child")
+                hooks.unit_moved(unit=moved)
         elif kind == "recategorise":
             cadre = Cadre.objects.get(pk=self.cadres[args[0]].pk)
             cadre.category = (
@@ -154,6 +167,10 @@ class SummaryAgreementTests(TestCase):
             except (RotationsError, QuizzesError):
                 pass  # refused by the service: nothing was written, nothing to summarise
         incremental = snapshot()
+        # A bucket no cadre is left in holds nothing else either.
+        emptied = UnitYearRollup.objects.filter(cadres=0)
+        assert not emptied.exclude(required=0, completed=0, on_time=0, placed=0, trained=0).exists()
+        assert not emptied.exclude(quizzes_taken=0, quizzes_passed=0).exists()
         summaries_rebuild()
         assert snapshot() == incremental
 

@@ -164,6 +164,16 @@ def snippets(model: str, key: str | None) -> dict[str, Entry]:
     return entries
 
 
+def open_session(world: World, side: str) -> dict:
+    """The first session of the side's batch, with a check-in code open (so its QR image exists)."""
+    from rotations.services.attendance import checkin_open
+
+    session = world.side(side)["batch"].sessions.order_by("date", "half").first()
+    if not session.checkin_code:
+        session = checkin_open(session=session, minutes=24 * 60)
+    return {"pk": session.pk}
+
+
 ADMIN_ONLY = admin(trainer=DENIED, officer=DENIED)
 STAFF_DENIED_ANON_LOGIN = admin
 
@@ -260,6 +270,11 @@ REGISTRY: dict[str, Entry] = {
     "rotations_programme_export": admin(kwargs=obj("programme")),
     "rotations_batches": admin(trainer=OK),
     "rotations_batch_attendance": admin(kwargs=obj("batch")),
+    "rotations_programme_run_status": admin(kwargs=obj("programme")),
+    # A session's QR code: trainers of the batch and officers of its subtree (the world's trainer runs no batch).
+    "rotations_session_qr": admin(kwargs=open_session),
+    "rotations_session_projector": admin(kwargs=open_session),
+    "rotations_session_checkin_status": admin(kwargs=open_session),
     "rotations:mine": site(),
     "rotations:checkin": site(),
     "rotations:leave": site(cadre=REDIRECT, staff=MISSING, kwargs=obj("seat", "seat_id"), method="post"),
@@ -322,6 +337,10 @@ REGISTRY: dict[str, Entry] = {
     "reports_export_job": admin(kwargs=NOTHING, officer=MISSING, admin=MISSING),
     "reports_export_job_status": admin(kwargs=NOTHING, officer=MISSING, admin=MISSING),
     "reports_export_job_download": admin(kwargs=NOTHING, officer=MISSING, admin=MISSING),
+    # API tokens: administrators only, like `manage.py issue_api_token` (revoke asked with an id that names none).
+    "reports_api_tokens": ADMIN_ONLY,
+    "reports_api_token_add": ADMIN_ONLY,
+    "reports_api_token_revoke": admin(trainer=DENIED, officer=DENIED, admin=MISSING, kwargs=NOTHING),
     "reports-api:openapi-json": everyone(),
     "reports-api:openapi-view": everyone(),
     "reports-api:api-root": everyone(MISSING),

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cadres.roles import scope_for
-from reports.models import ApiToken
+from reports.services import api_token_issue
 
 
 class Command(BaseCommand):
@@ -20,6 +20,6 @@ class Command(BaseCommand):
             raise CommandError(f"No user {username}.")
         if scope_for(user).nothing:
             raise CommandError(f"{username} manages no part of the tree; a token for them could read nothing.")
-        token, key = ApiToken.issue(user=user, name=name)
+        token, key = api_token_issue(user=user, name=name)  # audit-logged, with no acting user
         self.stdout.write(f"Token {token.prefix}… for {username}: {key}")
         self.stdout.write("Send it as 'Authorization: Bearer <key>'. It is not stored and cannot be shown again.")
