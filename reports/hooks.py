@@ -64,11 +64,14 @@ def unit_moved(*, unit) -> None:
     """After `unit` moved in the tree: its cadres' rows leave the old ancestors' rollups for the new ones.
 
     Their summaries still carry the old path, so the refresh subtracts from the old ancestors
-    and adds to the new ones in one transaction.
+    and adds to the new ones in one transaction. The tree keeps children sorted by code, so the
+    move may also have shifted the paths of the unit's new siblings: every cadre under the new
+    parent is refreshed, not only the moved subtree.
     """
     from cadres.models import Cadre
 
     path = type(unit).objects.filter(pk=unit.pk).values_list("path", flat=True).get()
-    ids = list(Cadre.objects.filter(unit__path__startswith=path).values_list("pk", flat=True))
+    parent_path = path[: -unit.steplen] or path
+    ids = list(Cadre.objects.filter(unit__path__startswith=parent_path).values_list("pk", flat=True))
     if ids:
         summaries.summaries_refresh(cadre_ids=ids)

@@ -4,7 +4,8 @@ Signals are kept to cache invalidation (CONTRIBUTING): a changed cadre is recomp
 (a handful of queries); a changed requirement, a course (un)published or a finished roster
 import queue a recompute of the subtree concerned once the change is committed. What no
 signal announces waits for the nightly `manage.py rebuild_summaries` (a bulk update from the
-shell), unless its code calls the hook: a unit moved in the tree calls `reports.hooks.unit_moved`.
+shell), unless its code calls the hook: a unit moved in the tree calls `reports.hooks.unit_moved`,
+and a unit created in front of its siblings queues a refresh of its parent's subtree.
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ def cadre_saved(sender, instance: Cadre, raw: bool = False, **kwargs) -> None:
     from reports.summaries import summaries_refresh
 
     summaries_refresh(cadre_ids=[instance.pk])
+
+
+def unit_created(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """A new unit sorted in among its siblings shifts the paths of those after it (the tree keeps
+    children in code order), and summaries and rollups are keyed by path: refresh the parent's subtree."""
+    if raw or not created or instance.depth <= 1:
+        return
+    parent_path = instance.path[: -instance.steplen]
+    if (
+        type(instance)
+        .objects.filter(path__startswith=parent_path, depth=instance.depth, path__gt=instance.path)
+        .exists()
+    ):
+        _refresh_subtree_later(parent_path)
 
 
 def requirement_changed(sender, instance: Requirement, raw: bool = False, **kwargs) -> None:
@@ -67,6 +82,9 @@ def roster_import_finished(sender, task_result, **kwargs) -> None:
 
 def connect() -> None:
     post_save.connect(cadre_saved, sender=Cadre, dispatch_uid="reports_cadre_saved")
+    from cadres.models import OrgUnit
+
+    post_save.connect(unit_created, sender=OrgUnit, dispatch_uid="reports_unit_created")
     post_save.connect(requirement_changed, sender=Requirement, dispatch_uid="reports_requirement_saved")
     post_delete.connect(requirement_changed, sender=Requirement, dispatch_uid="reports_requirement_deleted")
     page_published.connect(course_published_or_not, dispatch_uid="reports_course_published")

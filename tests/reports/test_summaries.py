@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
@@ -159,6 +159,9 @@ class SummaryAgreementTests(TestCase):
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(events)
+    # Found by CI: the second move sorts unit 2 in front of unit 3 under their new parent, which
+    # shifts unit 3's path, so its cadres' rows (keyed by path) must move too.
+    @example([("move_unit", (3, 1)), ("move_unit", (2, 1))])
     def test_incremental_summaries_equal_a_rebuild(self, sequence):
         summaries_rebuild()  # the starting point, on the frozen date (class set-up runs before the freeze)
         for event in sequence:
@@ -178,3 +181,24 @@ class SummaryAgreementTests(TestCase):
         CadreYearSummary.objects.all().delete()
         call_command("rebuild_summaries")
         assert CadreYearSummary.objects.count() == CADRES
+
+
+class UnitCreatedInFrontTests(TestCase):
+    """The tree keeps children in code order: a new unit sorted in front shifts its siblings' paths."""
+
+    def test_summaries_and_rollups_follow_the_shifted_paths(self):
+        county = unit_root()
+        later = unit_child(county, code="QHX-200", name="后来镇")
+        CadreFactory.create_batch(3, unit=later)
+        summaries_rebuild()
+        old_path = OrgUnit.objects.get(pk=later.pk).path
+
+        with self.captureOnCommitCallbacks(execute=True):
+            unit_child(county, code="QHX-100", name="先来镇")
+
+        later.refresh_from_db()
+        assert later.path != old_path  # the premise: the sibling's path moved
+        assert set(CadreYearSummary.objects.values_list("unit_path", flat=True)) == {later.path}
+        incremental = snapshot()
+        summaries_rebuild()
+        assert snapshot() == incremental
