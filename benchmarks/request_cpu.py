@@ -9,6 +9,8 @@ CPU), the median wall time, and the number of SQL queries of one such request.
     .venv/bin/python -m benchmarks.request_cpu            # REQUEST_CPU_SAMPLES=40 by default
 
 REQUEST_CPU_SQL=1 adds each kind's statements (first 100 characters each) to the output.
+REQUEST_CPU_PROFILE=quiz_page (a kind) writes a cProfile of that kind's requests, sorted by
+cumulative and by own time, to request_cpu_<kind>.prof.txt in the repository root.
 
 A heartbeat is measured as the plain beat the load sends most (15 s after the previous one, no
 lesson completed): the clock is moved forward 15 s between rounds. CSRF checks are off in the
@@ -52,12 +54,28 @@ def _measure(seed: dict) -> dict:
 
     def timed(kind: str, calls, expect: tuple[int, ...]) -> None:
         cpu, wall = [], []
+        profiler = None
+        if os.environ.get("REQUEST_CPU_PROFILE") == kind:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         for call in calls[:-1]:
             started_cpu, started_wall = time.process_time(), time.perf_counter()
             response = call()
             cpu.append(time.process_time() - started_cpu)
             wall.append(time.perf_counter() - started_wall)
             assert response.status_code in expect, (kind, response.status_code)
+        if profiler is not None:
+            import io
+            import pstats
+
+            profiler.disable()
+            report = io.StringIO()
+            stats = pstats.Stats(profiler, stream=report)
+            stats.sort_stats("cumulative").print_stats(80)
+            stats.sort_stats("tottime").print_stats(40)
+            Path(f"request_cpu_{kind}.prof.txt").write_text(report.getvalue())
         with CaptureQueriesContext(connection) as queries:
             assert calls[-1]().status_code in expect
         deciles = statistics.quantiles(cpu, n=10, method="inclusive")

@@ -12,12 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.safestring import SafeString
+from wagtail.rich_text import expand_db_html
 
 from cadres.models import Cadre
 from cadres.roles import Scope
 from courses.models import CoursePage, CourseProgress
+from lms.sanitise import sanitise_rich_text
 from quizzes import analysis, grading, review
 from quizzes.models import Answer, Attempt, AttemptStatus, Option, Question, QuestionType, Quiz
 
@@ -127,6 +131,17 @@ def attempt_history(*, cadre: Cadre, limit: int = 50) -> QuerySet[Attempt]:
 # ---------------------------------------------------------------------------- the paper
 
 
+@lru_cache(maxsize=4096)
+def stem_html(stem: str) -> SafeString:
+    """A question stem as HTML, sanitised again on the way out whatever path stored it.
+
+    Sanitising and expanding rich text is the dearest part of an exam page, and 200 cadres
+    starting one exam ask for the same stems, so each worker does it once per distinct stem:
+    the stem's text is the key, so an edited question is rendered afresh.
+    """
+    return SafeString(expand_db_html(sanitise_rich_text(stem or "")))
+
+
 @dataclass(frozen=True)
 class PaperOption:
     id: int
@@ -155,6 +170,10 @@ class PaperQuestion:
     comment: str = ""
 
     @property
+    def stem_html(self) -> SafeString:
+        return stem_html(self.stem)
+
+    @property
     def chosen(self) -> set[int]:
         if isinstance(self.value, list):
             return set(self.value)
@@ -170,30 +189,44 @@ class PaperQuestion:
 
 
 def attempt_paper(*, attempt: Attempt) -> list[PaperQuestion]:
-    """The attempt's questions in its order, with saved answers. Three queries."""
+    """The attempt's questions in its order, with saved answers. Two queries."""
     ids = attempt.question_ids
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids).only("pk", "kind", "stem", "points")}
-    options = {o.pk: o for o in Option.objects.filter(question_id__in=ids).only("pk", "text", "question_id")}
-    answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    # Plain tuples, not model instances: this runs on every exam page.
+    # The questions and their options in one query (a question without options gives one row).
+    questions: dict[int, tuple] = {}
+    options: dict[int, str] = {}
+    for question_id, kind, stem, points, option_id, text in Question.objects.filter(pk__in=ids).values_list(
+        "pk", "kind", "stem", "points", "options__pk", "options__text"
+    ):
+        questions[question_id] = (question_id, kind, stem, points)
+        if option_id is not None:
+            options[option_id] = text
+    answers = {
+        question_id: (value, checked_at)
+        for question_id, value, checked_at in Answer.objects.filter(attempt=attempt).values_list(
+            "question_id", "value", "checked_at"
+        )
+    }
     paper = []
     for number, slot in enumerate(attempt.paper, start=1):
         question = questions.get(slot["q"])
         if question is None:
             continue
-        answer = answers.get(question.pk)
+        question_id, kind, stem, points = question
+        value, checked_at = answers.get(question_id, (None, None))
         paper.append(
             PaperQuestion(
                 number=number,
-                id=question.pk,
-                kind=question.kind,
-                stem=question.stem,
-                points=question.points,
+                id=question_id,
+                kind=kind,
+                stem=stem,
+                points=points,
                 options=[
-                    PaperOption(id=oid, label=OPTION_LABELS[i % 26], text=options[oid].text)
+                    PaperOption(id=oid, label=OPTION_LABELS[i % 26], text=options[oid])
                     for i, oid in enumerate(o for o in slot["o"] if o in options)
                 ],
-                value=answer.value if answer else None,
-                checked=bool(answer and answer.checked_at),
+                value=value,
+                checked=checked_at is not None,
             )
         )
     return paper

@@ -31,6 +31,7 @@ from quizzes.exceptions import (
     NoAttemptsLeft,
     NotYourAttempt,
     QuizNotAvailable,
+    QuizzesError,
 )
 from quizzes.models import (
     Answer,
@@ -82,28 +83,34 @@ def quiz_check_available(*, quiz: Quiz, now: datetime) -> None:
 def attempt_start(*, quiz: Quiz, cadre: Cadre, now: datetime | None = None) -> Attempt:
     """Resume the cadre's open attempt, or start a new one if the quiz is open and attempts remain."""
     now = now or timezone.now()
-    # An overdue open attempt is graded first, in its own transaction, so that it stays
-    # graded even when starting the next one is refused.
-    for attempt in Attempt.objects.filter(quiz=quiz, cadre=cadre, status=AttemptStatus.IN_PROGRESS):
-        attempt_expire_if_overdue(attempt=attempt, now=now)
-    return _attempt_start(quiz=quiz, cadre=cadre, now=now)
+    attempt, refusal = _attempt_start(quiz=quiz, cadre=cadre, now=now)
+    if refusal is not None:
+        # Raised after the commit: an overdue open attempt graded on the way stays graded.
+        raise refusal
+    return attempt
 
 
 @transaction.atomic
-def _attempt_start(*, quiz: Quiz, cadre: Cadre, now: datetime) -> Attempt:
+def _attempt_start(*, quiz: Quiz, cadre: Cadre, now: datetime) -> tuple[Attempt | None, QuizzesError | None]:
     # Serialise this cadre's starts, so two taps on "Start" cannot both pass the attempt count.
     Cadre.objects.select_for_update().filter(pk=cadre.pk).values_list("pk", flat=True).get()
-    attempts = list(Attempt.objects.filter(quiz=quiz, cadre=cadre).order_by("number"))
+    # The attempts are locked too: an overdue open one is graded here, as a submit would.
+    attempts = list(Attempt.objects.select_for_update().filter(quiz=quiz, cadre=cadre).order_by("number"))
+    for attempt in attempts:
+        attempt.quiz, attempt.cadre = quiz, cadre
     current = next((a for a in attempts if not a.is_finished), None)
-    if current is not None:
-        return current
-    quiz_check_available(quiz=quiz, now=now)
-    if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
-        raise NoAttemptsLeft(gettext(NO_ATTEMPTS_LEFT).format(max_attempts=quiz.max_attempts))
+    if current is not None and not _expire_if_overdue(current, now).is_finished:
+        return current, None
+    try:
+        quiz_check_available(quiz=quiz, now=now)
+        if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
+            raise NoAttemptsLeft(gettext(NO_ATTEMPTS_LEFT).format(max_attempts=quiz.max_attempts))
+    except QuizzesError as error:
+        return None, error
     seed = secrets.randbelow(2**31)
     paper = paper_for(quiz=quiz, seed=seed)
     if not paper:
-        raise QuizNotAvailable(gettext(QUIZ_HAS_NO_QUESTIONS))
+        return None, QuizNotAvailable(gettext(QUIZ_HAS_NO_QUESTIONS))
     attempt = Attempt(
         quiz=quiz,
         cadre=cadre,
@@ -118,7 +125,7 @@ def _attempt_start(*, quiz: Quiz, cadre: Cadre, now: datetime) -> Attempt:
     # would add five queries to every start of an exam that 200 cadres start in the same minute.
     attempt.full_clean(exclude=["quiz", "cadre"], validate_unique=False, validate_constraints=False)
     attempt.save()
-    return attempt
+    return attempt, None
 
 
 def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
@@ -130,21 +137,38 @@ def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
 
 def paper_for(*, quiz: Quiz, seed: int) -> list[grading.PaperSlot]:
     """Draw the paper for a seed. The same seed and question pools always give the same paper."""
-    fixed = list(quiz.fixed_questions.order_by("sort_order", "pk").values_list("question_id", flat=True))
-    draws = list(quiz.draws.order_by("sort_order", "pk"))
-    pools = {
-        draw.pk: list(Question.objects.filter(category=draw.category_id).values_list("pk", flat=True)) for draw in draws
-    }
-    candidates = set(fixed).union(*pools.values())
+    # The fixed questions come with their options in one query, as do all the draws' pools.
     options: dict[int, list[int]] = {}
-    for question_id, option_id in (
-        Option.objects.filter(question_id__in=candidates).order_by("sort_order", "pk").values_list("question_id", "pk")
-    ):
-        options.setdefault(question_id, []).append(option_id)
+    fixed: list[int] = []
+    for question_id, option_id in quiz.fixed_questions.order_by(
+        "sort_order", "pk", "question__options__sort_order", "question__options__pk"
+    ).values_list("question_id", "question__options__pk"):
+        if question_id not in options:
+            fixed.append(question_id)
+            options[question_id] = []
+        if option_id is not None:
+            options[question_id].append(option_id)
+    draws = list(quiz.draws.order_by("sort_order", "pk"))
+    by_category: dict[int, list[int]] = {draw.category_id: [] for draw in draws}
+    if draws:
+        # A bank's questions in the order Question.Meta gives them: within one category, by pk.
+        drawn: dict[int, list[int]] = {}
+        for question_id, category_id, option_id in (
+            Question.objects.filter(category__in=list(by_category))
+            .order_by("pk", "options__sort_order", "options__pk")
+            .values_list("pk", "category_id", "options__pk")
+        ):
+            if question_id not in drawn:
+                drawn[question_id] = []
+                by_category[category_id].append(question_id)
+            if option_id is not None:
+                drawn[question_id].append(option_id)
+        for question_id, option_ids in drawn.items():
+            options.setdefault(question_id, option_ids)
     return grading.build_paper(
         seed=seed,
         fixed=fixed,
-        draws=[grading.DrawRule(pool=pools[draw.pk], count=draw.count) for draw in draws],
+        draws=[grading.DrawRule(pool=by_category[draw.category_id], count=draw.count) for draw in draws],
         options=options,
         shuffle_questions=quiz.shuffle_questions,
         shuffle_options=quiz.shuffle_options,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quizzes import review, selectors, services
 from quizzes.exceptions import AttemptFinished, BadAnswer, NotYourAttempt, QuizzesError
 from quizzes.models import Attempt, Question, QuestionType, Quiz
+from quizzes.views_paper import has_feedback, question_html
 
 NOT_A_CADRE = gettext_noop("Only cadres on the roster take quizzes.")
 BAD_AUTOSAVE = gettext_noop("An autosave needs a question id, a value and, optionally, a numeric revision.")
@@ -113,6 +114,8 @@ def attempt_take(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "paper": paper,
+            # Questions without feedback come ready-made; the rest go through the template.
+            "rendered": [(q, None if has_feedback(q) else question_html(q)) for q in paper],
             "answered": sum(1 for q in paper if q.answered),
             "seconds_left": seconds_left,
         },

@@ -26,11 +26,14 @@ pytestmark = pytest.mark.django_db
 # study time added (UPDATE … RETURNING); the summary row's study time; two transaction statements.
 # No recount of the course's lessons: a beat that completes nothing takes the fast path.
 CREDITED_HEARTBEAT_QUERIES = 9
-# user, cadre, quiz, open attempts; the cadre locked, its attempts, the paper's questions, draws
-# and options, the attempt inserted; two transaction statements.
-EXAM_START_QUERIES = 12
-# user, cadre, quiz, open attempts; the cadre locked, its attempts; two transaction statements.
-EXAM_RESUME_QUERIES = 8
+# user, cadre, quiz; the cadre and its attempts locked, the paper's fixed questions with their options,
+# the draws, the attempt inserted; two transaction statements.
+EXAM_START_QUERIES = 10
+# user, cadre, quiz; the cadre locked, its attempts locked; two transaction statements.
+EXAM_RESUME_QUERIES = 7
+# user, attempt (with quiz), cadre; the paper's questions with their options, its answers; the base
+# template's unread notifications and the user's two permission reads.
+EXAM_PAGE_QUERIES = 8
 # user, cadre, attempt; the attempt locked, the question's kind, the answer read and written;
 # two transaction statements.
 AUTOSAVE_QUERIES = 9
@@ -127,6 +130,22 @@ class ExamQueryTests:
             assert post_json(cadre_client, url, {"question": question.pk, "value": second}).json()["saved"]
 
         assert list(Answer.objects.filter(attempt=attempt).values_list("value", flat=True)) == [second]
+
+    def test_the_exam_page_costs_the_same_however_long_the_paper(self, client):
+        counts = []
+        for questions in (5, 20):
+            cadre = CadreFactory(unit=unit_root(code=f"P{questions}"))
+            client.force_login(cadre.user)
+            client.cadre = cadre
+            attempt = start(client, exam(questions))
+            url = reverse("quizzes:attempt", args=[attempt.pk])
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200
+            assert response.content.decode().count('class="question"') == questions
+            counts.append(len(queries))
+
+        assert counts == [EXAM_PAGE_QUERIES, EXAM_PAGE_QUERIES]
 
     def test_a_submit_costs_the_same_however_long_the_paper(self, client):
         counts = []

@@ -80,6 +80,48 @@ class AttemptStartTests(QuizTestCase):
         rebuilt = services.paper_for(quiz=quiz, seed=attempt.seed)
         self.assertEqual([{"q": s.question, "o": s.options} for s in rebuilt], attempt.paper)
 
+    def test_drawn_questions_come_with_their_options_in_order(self):
+        category = QuestionCategory.objects.create(bank=self.bank, name="纪律")
+        pool = [make_question(self.bank, category=category), self.q2]
+        self.q2.category = category
+        self.q2.save()
+        quiz = make_quiz(self.q1, shuffle_questions=False, shuffle_options=False, max_attempts=None)
+        QuizDraw.objects.create(quiz=quiz, category=category, count=2)
+
+        attempt = services.attempt_start(quiz=quiz, cadre=self.cadre, now=T0)
+
+        by_question = {slot["q"]: slot["o"] for slot in attempt.paper}
+        self.assertEqual(set(by_question), {self.q1.pk, *(q.pk for q in pool)})
+        for question in (self.q1, *pool):
+            expected = list(question.options.order_by("sort_order", "pk").values_list("pk", flat=True))
+            self.assertEqual(by_question[question.pk], expected)
+        self.assertEqual(by_question[self.q2.pk], [])
+
+    def test_an_overdue_open_attempt_stays_graded_when_the_next_start_is_refused(self):
+        quiz = make_quiz(self.q1, time_limit_minutes=10, closes_at=T0 + timedelta(hours=1), max_attempts=2)
+        first = services.attempt_start(quiz=quiz, cadre=self.cadre, now=T0)
+        services.answer_save(
+            attempt=first, cadre=self.cadre, question_id=self.q1.pk, value=self.option(self.q1, 1), now=T0
+        )
+
+        with self.assertRaises(QuizNotAvailable):
+            services.attempt_start(quiz=quiz, cadre=self.cadre, now=T0 + timedelta(hours=2))
+
+        first.refresh_from_db()
+        self.assertEqual((first.status, first.score), (AttemptStatus.TIMED_OUT, Decimal(1)))
+        self.assertEqual(Attempt.objects.filter(cadre=self.cadre).count(), 1)
+
+    def test_an_overdue_open_attempt_is_graded_before_the_next_one_starts(self):
+        quiz = make_quiz(self.q1, time_limit_minutes=10, max_attempts=2)
+        first = services.attempt_start(quiz=quiz, cadre=self.cadre, now=T0)
+
+        second = services.attempt_start(quiz=quiz, cadre=self.cadre, now=T0 + timedelta(hours=1))
+
+        first.refresh_from_db()
+        self.assertEqual(
+            (first.status, second.number, second.status), (AttemptStatus.TIMED_OUT, 2, AttemptStatus.IN_PROGRESS)
+        )
+
 
 class AnswerSaveTests(QuizTestCase):
     def setUp(self):
