@@ -22,6 +22,7 @@ LOAD_SCALE (default 1) multiplies the studying and exam-taking cadres for a quic
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -46,6 +47,10 @@ OFFICER_PAGES = ["/admin/roster/", "/admin/training-reports/completion/"]
 # accepted far more connections than its threads could serve, and the exam's burst of 400
 # requests queued per worker behind one another. LOAD_WORKERS / LOAD_THREADS override.
 WORKERS = int(os.environ.get("LOAD_WORKERS", "10"))
+# The load balancer sends the short writes (heartbeats, answer autosaves, submits) to a pool of
+# their own (docs/deployment.md), so a burst of page loads (200 exam pages at once) cannot queue
+# them. LOAD_WRITE_WORKERS=0 serves everything from one pool.
+WRITE_WORKERS = int(os.environ.get("LOAD_WRITE_WORKERS", "4"))
 THREADS = int(os.environ.get("LOAD_THREADS", "1"))
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/1"
@@ -100,9 +105,10 @@ def _percentiles(values: list[float]) -> dict:
     }
 
 
-async def _load(base: str, seed: dict) -> tuple[Recorder, float, dict, dict]:
+async def _load(base: str, seed: dict, writes: str | None = None) -> tuple[Recorder, float, dict, dict]:
     import httpx
 
+    writes = writes or base  # where the short writes go: their own pool when WRITE_WORKERS > 0
     recorder = Recorder()
     last_total: dict[int, int] = {}
     # A request that failed on the client side may still have been applied by the server: such
@@ -117,7 +123,7 @@ async def _load(base: str, seed: dict) -> tuple[Recorder, float, dict, dict]:
         await asyncio.sleep(RNG.uniform(0, BEAT_SPACING))
         for _ in range(BEATS_PER_CADRE):
             response = await recorder.call(
-                client, "heartbeat", "POST", f"{base}/api/v1/lessons/{lesson}/heartbeat", session, json={"tab": "t"}
+                client, "heartbeat", "POST", f"{writes}/api/v1/lessons/{lesson}/heartbeat", session, json={"tab": "t"}
             )
             cadre = seed["study_cadres"][index]
             if response is not None and response.status_code == 200:
@@ -140,7 +146,7 @@ async def _load(base: str, seed: dict) -> tuple[Recorder, float, dict, dict]:
                 client,
                 "quiz_answer",
                 "POST",
-                f"{base}/api/v1/quiz-attempts/{attempt}/answers",
+                f"{writes}/api/v1/quiz-attempts/{attempt}/answers",
                 session,
                 json={"question": question, "value": value},
             )
@@ -150,7 +156,7 @@ async def _load(base: str, seed: dict) -> tuple[Recorder, float, dict, dict]:
                 unconfirmed_answers[attempt][question] = value
             await asyncio.sleep(RNG.uniform(*ANSWER_THINK_SECONDS))
         await recorder.call(
-            client, "quiz_submit", "POST", f"{base}/quizzes/attempts/{attempt}/submit", session, ok=(302,)
+            client, "quiz_submit", "POST", f"{writes}/quizzes/attempts/{attempt}/submit", session, ok=(302,)
         )
 
     async def officer(client, index: int, session: str) -> None:
@@ -240,14 +246,21 @@ def run() -> dict:
     except (OSError, subprocess.CalledProcessError) as error:
         return {"benchmark": "load", "skipped": f"PostgreSQL not reachable: {error}"}
     port = free_port()
-    env = production_environment(database_url=f"{PG}/{database}", redis_url=REDIS_URL, ports=[port], prefix=database)
+    write_port = free_port() if WRITE_WORKERS else None
+    ports = [port] + ([write_port] if write_port else [])
+    env = production_environment(database_url=f"{PG}/{database}", redis_url=REDIS_URL, ports=ports, prefix=database)
     try:
         _manage(env, "manage.py", "migrate", "--noinput", "-v0")
         seed = json.loads(_manage(env, "-m", "benchmarks._load_seed", str(STUDYING), str(EXAM_TAKERS), str(OFFICERS)))
         log = Path(f"/tmp/{database}-gunicorn.log")
-        with app_servers([port], env, workers=WORKERS, threads=THREADS, log=log):
+        with contextlib.ExitStack() as servers:
+            servers.enter_context(app_servers([port], env, workers=WORKERS, threads=THREADS, log=log))
+            writes = None
+            if write_port:
+                servers.enter_context(app_servers([write_port], env, workers=WRITE_WORKERS, threads=1, log=log))
+                writes = f"http://127.0.0.1:{write_port}"
             recorder, elapsed, last_total, sent_answers, unconfirmed = asyncio.run(
-                _load(f"http://127.0.0.1:{port}", seed)
+                _load(f"http://127.0.0.1:{port}", seed, writes)
             )
         checks = _verify(database, seed, last_total, sent_answers, unconfirmed)
     finally:
@@ -255,8 +268,9 @@ def run() -> dict:
     total = sum(len(v) for v in recorder.latencies.values())
     return {
         "benchmark": "load",
-        "setup": f"gunicorn {WORKERS} {'sync' if THREADS == 1 else 'gthread'} workers x {THREADS} threads, "
-        f"production settings, PostgreSQL + Redis, {os.cpu_count()} cores",
+        "setup": f"gunicorn {WORKERS} {'sync' if THREADS == 1 else 'gthread'} workers x {THREADS} threads"
+        + (f" plus {WRITE_WORKERS} sync workers for heartbeats, autosaves and submits" if WRITE_WORKERS else "")
+        + f", production settings, PostgreSQL + Redis, {os.cpu_count()} cores",
         "load_average_before": load_before,
         "users": {"studying": STUDYING, "exam_at_once": EXAM_TAKERS, "officers": OFFICERS},
         "seconds": round(elapsed, 1),
