@@ -46,18 +46,20 @@ def attempt_graded(*, attempt) -> None:
     summaries.summaries_refresh(cadre_ids=[attempt.cadre_id])
 
 
-def seats_changed(*, cadre_ids: Iterable[int]) -> None:
-    """After seats, their outcomes or attendance marks changed for these cadres."""
+def _cadres_changed(cadre_ids: Iterable[int]) -> None:
     ids = set(cadre_ids)
     if ids:
         summaries.summaries_refresh(cadre_ids=ids)
+
+
+def seats_changed(*, cadre_ids: Iterable[int]) -> None:
+    """After seats, their outcomes or attendance marks changed for these cadres."""
+    _cadres_changed(cadre_ids)
 
 
 def credits_changed(*, cadre_ids: Iterable[int]) -> None:
     """After credit entries were added, changed or removed for these cadres (claims, recounts, batch credit)."""
-    ids = set(cadre_ids)
-    if ids:
-        summaries.summaries_refresh(cadre_ids=ids)
+    _cadres_changed(cadre_ids)
 
 
 def unit_moved(*, unit) -> None:
@@ -72,6 +74,4 @@ def unit_moved(*, unit) -> None:
 
     path = type(unit).objects.filter(pk=unit.pk).values_list("path", flat=True).get()
     parent_path = path[: -unit.steplen] or path
-    ids = list(Cadre.objects.filter(unit__path__startswith=parent_path).values_list("pk", flat=True))
-    if ids:
-        summaries.summaries_refresh(cadre_ids=ids)
+    _cadres_changed(Cadre.objects.filter(unit__path__startswith=parent_path).values_list("pk", flat=True))
