@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from courses import views as course_views
 from courses.models import CourseCategory, CourseProgress, LessonPage, Requirement
@@ -64,6 +65,8 @@ class TestMyLearning:
         assert response.status_code == 200
         assert "本年度暂未给您安排必修课程。" in response.content.decode()
 
+    # Mid-year, so "in 30 days" is still this year's requirement whatever the calendar says.
+    @freeze_time("2026-06-15 10:00:00+08:00")
     def test_overdue_required_courses_come_first(self, cadre_client, unit):
         today = timezone.localdate()
         later = make_course(title="后到期课程")
