@@ -29,24 +29,26 @@ def heartbeat_record(
 ) -> HeartbeatResponse:
     """Apply one heartbeat under a row lock, so concurrent beats never lose credited time.
 
-    A beat that only adds study time (no lesson newly complete, the course already started)
-    takes the fast path: the lesson row is locked, read and saved, the course's seconds are
-    added in one UPDATE and the summary row follows; the course is not recounted. Every other
-    accepted beat recounts the course through `course_progress_refresh`.
+    Only a beat that completes a lesson, or the first beat ever in a course, recounts the course
+    through `course_progress_refresh`. A beat that only adds study time takes the fast path: the
+    lesson row is locked, read and saved, the course's seconds are added in one UPDATE and the
+    summary row follows. The first beat of a later session credits nothing and changes nothing
+    about the course, so it only reads whether the course is complete.
     """
     now = now or timezone.now()
     course_path = lesson.path[: -lesson.steplen]
     # The progress row locked, with its course's id, in one query once it exists.
-    progress = (
+    locked = (
         LessonProgress.objects.select_for_update()
         .filter(cadre=cadre, lesson=lesson)
         .annotate(parent_course_id=Subquery(CoursePage.objects.filter(path=course_path).values("pk")[:1]))
-        .first()
     )
+    progress = locked.first()
     if progress is None:
-        LessonProgress.objects.get_or_create(cadre=cadre, lesson=lesson)
-        progress = LessonProgress.objects.select_for_update().get(cadre=cadre, lesson=lesson)
-        progress.parent_course_id = CoursePage.objects.filter(path=course_path).values_list("pk", flat=True).get()
+        # A concurrent first beat may insert the same row: the loser's insert does nothing
+        # (no savepoint needed), and both then lock the one row.
+        LessonProgress.objects.bulk_create([LessonProgress(cadre=cadre, lesson=lesson)], ignore_conflicts=True)
+        progress = locked.get()
     course_id = progress.parent_course_id
 
     result = study_time.apply_beat(
@@ -74,20 +76,22 @@ def heartbeat_record(
         if newly_complete:
             progress.completed_at = now
         progress.save(update_fields=["credited_seconds", "furthest_position", "last_beat_at", "tab", "completed_at"])
-        course_complete = None
-        if result.outcome is study_time.BeatOutcome.CREDITED and not newly_complete:
+        # None means the course is recounted below: a lesson was completed, or the course not begun.
+        if newly_complete:
+            course_complete = None
+        elif result.outcome is study_time.BeatOutcome.CREDITED:
             course_complete = _course_seconds_add(
                 cadre_id=cadre.pk, course_id=course_id, seconds=result.credited_now, now=now
             )
+        else:  # a session's first beat credits nothing: a begun course has nothing to recount
+            course_complete = _course_complete(cadre_id=cadre.pk, course_id=course_id)
         if course_complete is None:
             refreshed = course_progress_refresh(
                 cadre=cadre, course=CoursePage.objects.get(pk=course_id), now=now, studied_seconds=result.credited_now
             )
             course_complete = refreshed.completed_at is not None
     else:
-        course_complete = CourseProgress.objects.filter(
-            cadre=cadre, course_id=course_id, completed_at__isnull=False
-        ).exists()
+        course_complete = bool(_course_complete(cadre_id=cadre.pk, course_id=course_id))
     return HeartbeatResponse(
         outcome=result.outcome,
         credited_seconds=progress.credited_seconds,
@@ -95,6 +99,14 @@ def heartbeat_record(
         lesson_complete=progress.completed_at is not None,
         course_complete=course_complete,
     )
+
+
+def _course_complete(*, cadre_id: int, course_id: int) -> bool | None:
+    """Whether the cadre completed the course; None when they have not begun it (no progress row)."""
+    rows = CourseProgress.objects.filter(cadre_id=cadre_id, course_id=course_id).values_list("completed_at", flat=True)
+    for completed_at in rows[:1]:
+        return completed_at is not None
+    return None
 
 
 def _course_seconds_add(*, cadre_id: int, course_id: int, seconds: int, now: datetime) -> bool | None:
@@ -149,22 +161,23 @@ def course_progress_refresh(
         progress.last_studied_at = now
     all_lessons_done = bool(lesson_ids) and progress.lessons_completed == len(lesson_ids)
     newly_completed = False
+    credit = None
     if progress.completed_at is None and all_lessons_done and completion.extra_checks_pass(cadre=cadre, course=course):
         progress.completed_at = now
         newly_completed = True
-        credit_award_for_course(cadre=cadre, course=course, when=now)
+        credit = credit_award_for_course(cadre=cadre, course=course, when=now)
     elif progress.completed_at is None and progress.lessons_completed > lessons_before:
         # The credit rules may count a course before every lesson is done (e.g. at 90 %).
         share = progress.lessons_completed / len(lesson_ids)
         if completion.extra_checks_pass(cadre=cadre, course=course):
-            credit_award_for_course(cadre=cadre, course=course, when=now, share=share)
+            credit = credit_award_for_course(cadre=cadre, course=course, when=now, share=share)
     progress.save()
     if newly_completed:
         completion.course_completed(cadre=cadre, course=course, when=now)
     # Hook: report summary rows follow this write in the same transaction (reports/hooks.py).
     from reports.hooks import course_progress_saved
 
-    course_progress_saved(progress=progress, now=now)
+    course_progress_saved(progress=progress, now=now, credit_earned=credit is not None and credit.earned_at == now)
     return progress
 
 

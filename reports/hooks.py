@@ -3,7 +3,7 @@
 These are the only places outside `reports` that import it (each call site says so):
 
 - courses.services.course_progress_refresh → `course_progress_saved` (lesson and course
-  completion, credit, a passed final test, a session's first beat)
+  completion, credit, a passed final test, the first beat in a course)
 - courses.services.heartbeat_record, a beat that only adds study time → `course_seconds_added`
 - quizzes.services._after_grading → `attempt_graded` (submit, time-out, essay grading)
 - rotations.services.attendance.attendance_record and batch_complete, and
@@ -19,27 +19,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from courses.models import CreditEntry
 from reports import summaries
 
 
-def course_progress_saved(*, progress, now: datetime) -> None:
-    """After a CourseProgress write. A beat that only adds study time takes the fast path (two queries)."""
-    started_or_completed = now in (progress.started_at, progress.completed_at)
-    if (
-        started_or_completed
-        or CreditEntry.objects.filter(cadre_id=progress.cadre_id, course_id=progress.course_id, earned_at=now).exists()
-    ):
+def course_progress_saved(*, progress, now: datetime, credit_earned: bool) -> None:
+    """After a CourseProgress write. Only a completion or credit earned moves the cadre's year
+    figures (and so the rollups); a start or more study time only sets the course row's columns."""
+    if progress.completed_at == now or credit_earned:
         summaries.summaries_refresh(cadre_ids=[progress.cadre_id])
     else:
-        summaries.course_seconds_set(
+        summaries.course_study_set(
             cadre_id=progress.cadre_id, course_id=progress.course_id, seconds=progress.seconds_studied
         )
 
 
 def course_seconds_added(*, cadre_id: int, course_id: int, seconds: int) -> None:
     """After a heartbeat only added study time to a started course: the summary's seconds follow (one UPDATE)."""
-    summaries.course_seconds_set(cadre_id=cadre_id, course_id=course_id, seconds=seconds)
+    summaries.course_study_set(cadre_id=cadre_id, course_id=course_id, seconds=seconds)
 
 
 def attempt_graded(*, attempt) -> None:

@@ -328,8 +328,9 @@ def summaries_rebuild(*, cadre_ids: Iterable[int] | None = None, progress=None) 
     return done
 
 
-def course_seconds_set(*, cadre_id: int, course_id: int, seconds: int) -> int:
-    """The heartbeat fast path: only study time changed, so only that column moves (one UPDATE)."""
-    return CadreCourseSummary.objects.filter(cadre_id=cadre_id, course_id=course_id, started=True).update(
-        seconds_studied=seconds
+def course_study_set(*, cadre_id: int, course_id: int, seconds: int) -> int:
+    """Only study changed (a course begun, or seconds added): the course rows' two columns follow
+    (one UPDATE). Neither counts in the year summaries or the rollups, so nothing else moves."""
+    return CadreCourseSummary.objects.filter(cadre_id=cadre_id, course_id=course_id).update(
+        started=True, seconds_studied=seconds
     )

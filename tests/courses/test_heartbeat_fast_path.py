@@ -1,4 +1,5 @@
-"""A beat that only adds study time skips the course recount, and every total still agrees."""
+"""A beat that only adds study time skips the course recount, a start skips the summary recompute,
+and every total still agrees with a rebuild."""
 
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
@@ -8,7 +9,8 @@ from django.test import TestCase
 from courses import services
 from courses.models import CourseProgress, LessonProgress, Requirement
 from courses.study_time import BeatOutcome
-from reports.models import CadreCourseSummary
+from reports import summaries
+from reports.models import CadreCourseSummary, CadreYearSummary
 from reports.summaries import summaries_rebuild
 from tests.factories import CadreFactory, make_course, unit_root
 
@@ -27,6 +29,19 @@ class HeartbeatFastPathTests(TestCase):
         self.first, self.second = list(self.course.lessons())
         Requirement.objects.create(course=self.course, unit=unit, year=2026, due_date=date(2026, 12, 31))
         summaries_rebuild()
+
+    def summary_rows(self) -> list[tuple]:
+        return [
+            *CadreCourseSummary.objects.order_by("pk").values_list(
+                "cadre", "course", "year", "started", "seconds_studied"
+            ),
+            *CadreYearSummary.objects.values_list("cadre", "year", "required", "completed", "hours", "next_due"),
+        ]
+
+    def assert_summaries_equal_a_rebuild(self) -> None:
+        incremental = self.summary_rows()
+        summaries_rebuild()
+        self.assertEqual(incremental, self.summary_rows())
 
     def summary_seconds(self) -> int:
         return CadreCourseSummary.objects.get(cadre=self.cadre, course=self.course).seconds_studied
@@ -83,3 +98,41 @@ class HeartbeatFastPathTests(TestCase):
         self.assertIs(response.outcome, BeatOutcome.CREDITED)
         progress = CourseProgress.objects.get(cadre=self.cadre, course=self.course)
         self.assertEqual((progress.seconds_studied, progress.lessons_total), (15, 2))
+
+    def test_the_first_beat_in_a_course_marks_it_started_without_recomputing_the_summaries(self):
+        with mock.patch.object(summaries, "summaries_refresh", wraps=summaries.summaries_refresh) as spy:
+            response = beat(self.cadre, self.first, 0)
+        spy.assert_not_called()
+        self.assertIs(response.outcome, BeatOutcome.STARTED)
+        self.assertTrue(CadreCourseSummary.objects.get(cadre=self.cadre, course=self.course).started)
+        self.assert_summaries_equal_a_rebuild()
+
+    def test_a_later_sessions_first_beat_changes_nothing_but_the_lessons_clock(self):
+        beat(self.cadre, self.first, 0)
+        beat(self.cadre, self.first, 15)
+        with (
+            mock.patch.object(services, "course_progress_refresh") as recount,
+            mock.patch.object(summaries, "summaries_refresh") as recompute,
+        ):
+            response = beat(self.cadre, self.first, 15 + 3600)  # an hour later: a new session
+        recount.assert_not_called()
+        recompute.assert_not_called()
+        self.assertEqual((response.outcome, response.credited_seconds), (BeatOutcome.STARTED, 15))
+        self.assertFalse(response.course_complete)
+        progress = CourseProgress.objects.get(cadre=self.cadre, course=self.course)
+        self.assertEqual((progress.seconds_studied, progress.last_studied_at), (15, T0 + timedelta(seconds=15)))
+        self.assertEqual(LessonProgress.objects.get(lesson=self.first).last_beat_at, T0 + timedelta(seconds=3615))
+        self.assert_summaries_equal_a_rebuild()
+
+    def test_completing_the_course_recomputes_the_summaries_with_its_credit(self):
+        for offset in range(0, 121, 15):  # the first lesson done (120 s)
+            beat(self.cadre, self.first, offset)
+        for offset in range(1000, 1106, 15):  # 105 s of the second
+            beat(self.cadre, self.second, offset)
+        with mock.patch.object(summaries, "summaries_refresh", wraps=summaries.summaries_refresh) as spy:
+            response = beat(self.cadre, self.second, 1120)
+        spy.assert_called_once_with(cadre_ids=[self.cadre.pk])
+        self.assertTrue(response.course_complete)
+        year = CadreYearSummary.objects.get(cadre=self.cadre, year=2026)
+        self.assertEqual((year.completed, year.hours), (1, 2))
+        self.assert_summaries_equal_a_rebuild()
