@@ -57,11 +57,12 @@ check-deploy: install
 
 WORKERS ?= 4
 THREADS ?= 4
-serve-prod: install  ## gunicorn with production settings; configure with the environment (.env.example)
+NICE ?= 0
+serve-prod: install  ## gunicorn with production settings; configure with the environment (.env.example); docs/deployment.md for two pools
 	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py createcachetable
 	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_SETTINGS_MODULE=lms.settings.production $(BIN)/gunicorn lms.wsgi:application \
+	DJANGO_SETTINGS_MODULE=lms.settings.production nice -n $(NICE) $(BIN)/gunicorn lms.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --timeout 60 --preload \
 		--max-requests 2000 --max-requests-jitter 200 --access-logfile -
 

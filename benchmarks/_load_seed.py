@@ -26,6 +26,7 @@ from cadres.roles import CADRE_GROUP, OFFICER_GROUP, ensure_role_groups  # noqa:
 from courses.models import CourseIndexPage, CoursePage, LessonPage  # noqa: E402
 from lms.models import HomePage  # noqa: E402
 from quizzes.models import Option, Question, QuestionBank, Quiz, QuizQuestion  # noqa: E402
+from reports.summaries import summaries_rebuild  # noqa: E402
 
 QUESTIONS = 10
 User = get_user_model()
@@ -108,6 +109,11 @@ def main(study: int, exam: int, officers: int) -> dict:
         options[question.pk] = [o.pk for o in made]
         QuizQuestion.objects.create(quiz=quiz, question=question, sort_order=n)
 
+    # A roster import ends by refreshing its subtree's summaries (reports.invalidation); the
+    # bulk inserts above bypass that, so the seed does it, and the scenario starts from the
+    # state a real roster is in. Without it every cadre's first heartbeat would create its
+    # year summary and add one cadre to the county's rollup rows, 500 writers on one row.
+    summaries_rebuild()
     cadre_users = list(User.objects.filter(cadre__isnull=False).order_by("pk"))
     return {
         "lesson": lesson.pk,

@@ -11,8 +11,10 @@ progress row per studying cadre holding exactly the time the last heartbeat repo
 exactly one answer per question per attempt with the value sent.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379; creates
-and drops its own database. An asyncio/httpx client stands in for locust (same scenario,
-headless, no extra dependency).
+and drops its own database. An asyncio/aiohttp client stands in for locust (same scenario,
+headless). The client shares the two cores with the server, so it should cost as little as it can:
+aiohttp spends about 1.6 ms of CPU per request where httpx spent 4.3 ms (measured over a whole
+run), a fifth of a core given back to the server during the exam's first seconds.
 
 LOAD_SCALE (default 1) multiplies the studying and exam-taking cadres for a quick sanity run
 (LOAD_SCALE=0.1: 50 studying, 20 at the exam); LOAD_SEED (default 7) seeds every random choice
@@ -31,27 +33,37 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = float(os.environ.get("LOAD_SCALE", "1"))
-STUDYING, EXAM_TAKERS, OFFICERS = max(1, round(500 * SCALE)), max(1, round(200 * SCALE)), 5
+# LOAD_STUDYING / LOAD_EXAM_TAKERS (0 allowed) run one part alone, to see what each costs.
+STUDYING = int(os.environ.get("LOAD_STUDYING", max(1, round(500 * SCALE))))
+EXAM_TAKERS = int(os.environ.get("LOAD_EXAM_TAKERS", max(1, round(200 * SCALE))))
+OFFICERS = 5
 RNG = random.Random(int(os.environ.get("LOAD_SEED", "7")))
 BEATS_PER_CADRE = 4
 BEAT_SPACING = 15  # courses.study_time.HEARTBEAT_INTERVAL, what lesson pages send
 ANSWER_THINK_SECONDS = (2, 6)
 OFFICER_THINK_SECONDS = (5, 15)  # reading a dashboard before opening the next one
 OFFICER_PAGES = ["/admin/roster/", "/admin/training-reports/completion/"]
-# Sync workers (threads 1): one request per process, the kernel queues the rest first come,
-# first served and shares the cores between processes. With gthread (4 x 4 before) each worker
-# accepted far more connections than its threads could serve, and the exam's burst of 400
-# requests queued per worker behind one another. LOAD_WORKERS / LOAD_THREADS override.
-WORKERS = int(os.environ.get("LOAD_WORKERS", "10"))
+# Sync workers (threads 1): one request per process; the kernel queues the rest first come, first
+# served. Three page workers for two cores: the pages are CPU-bound, and ten workers (before 4 Dec)
+# only meant ten page renders sharing the cores with the short writes, while the queued requests
+# wait in the kernel's accept queue at no cost. LOAD_WORKERS / LOAD_THREADS override.
+WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
 # The load balancer sends the short writes (heartbeats, answer autosaves, submits) to a pool of
 # their own (docs/deployment.md), so a burst of page loads (200 exam pages at once) cannot queue
 # them. LOAD_WRITE_WORKERS=0 serves everything from one pool.
 WRITE_WORKERS = int(os.environ.get("LOAD_WRITE_WORKERS", "4"))
 THREADS = int(os.environ.get("LOAD_THREADS", "1"))
+# On a shared host the page pool runs at a lower CPU priority (nice 10, as `Nice=10` in its
+# systemd unit): during the exam's first seconds a short write takes the CPU before the next page
+# render instead of waiting its turn behind 200 of them. LOAD_PAGE_NICE=0 turns it off.
+PAGE_NICE = int(os.environ.get("LOAD_PAGE_NICE", "10"))
+P95_TARGET_MS = 300
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/1"
 CSRF = "benchmarkcsrftokenbenchmarkcsrf0"  # 32 characters: Django accepts it as cookie and header
@@ -72,6 +84,8 @@ class Recorder:
     def __init__(self) -> None:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
+        self.trace: list[tuple[float, str, float]] = []  # (sent at, kind, seconds): LOAD_TRACE
+        self.origin = time.perf_counter()
 
     async def call(self, client, kind: str, method: str, url: str, session: str, *, ok=(200,), **kwargs):
         headers = {
@@ -82,14 +96,26 @@ class Recorder:
         }
         started = time.perf_counter()
         try:
-            response = await client.request(method, url, headers=headers, **kwargs)
+            async with client.request(method, url, headers=headers, allow_redirects=False, **kwargs) as answer:
+                response = Reply(answer.status, answer.headers, await answer.read())
         except Exception as error:  # noqa: BLE001 - every failure is a reported error
             self.errors[kind].append(repr(error))
             return None
         self.latencies[kind].append(time.perf_counter() - started)
+        self.trace.append((started - self.origin, kind, time.perf_counter() - started))
         if response.status_code not in ok:
             self.errors[kind].append(f"{response.status_code} {url}")
         return response
+
+
+@dataclass(frozen=True)
+class Reply:
+    status_code: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
 
 
 def _percentiles(values: list[float]) -> dict:
@@ -106,7 +132,7 @@ def _percentiles(values: list[float]) -> dict:
 
 
 async def _load(base: str, seed: dict, writes: str | None = None) -> tuple[Recorder, float, dict, dict]:
-    import httpx
+    import aiohttp
 
     writes = writes or base  # where the short writes go: their own pool when WRITE_WORKERS > 0
     recorder = Recorder()
@@ -169,8 +195,12 @@ async def _load(base: str, seed: dict, writes: str | None = None) -> tuple[Recor
             except TimeoutError:
                 pass
 
-    limits = httpx.Limits(max_connections=800, max_keepalive_connections=800)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    # Each simulated person sends its own session cookie; the shared client keeps none.
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=800),
+        timeout=aiohttp.ClientTimeout(total=60),
+        cookie_jar=aiohttp.DummyCookieJar(),
+    ) as client:
         start = asyncio.Event()
         started = time.perf_counter()
         officers = [asyncio.create_task(officer(client, i, s)) for i, s in enumerate(seed["officer_sessions"])]
@@ -254,7 +284,9 @@ def run() -> dict:
         seed = json.loads(_manage(env, "-m", "benchmarks._load_seed", str(STUDYING), str(EXAM_TAKERS), str(OFFICERS)))
         log = Path(f"/tmp/{database}-gunicorn.log")
         with contextlib.ExitStack() as servers:
-            servers.enter_context(app_servers([port], env, workers=WORKERS, threads=THREADS, log=log))
+            servers.enter_context(
+                app_servers([port], env, workers=WORKERS, threads=THREADS, log=log, nice=PAGE_NICE if write_port else 0)
+            )
             writes = None
             if write_port:
                 servers.enter_context(app_servers([write_port], env, workers=WRITE_WORKERS, threads=1, log=log))
@@ -266,10 +298,13 @@ def run() -> dict:
     finally:
         _psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     total = sum(len(v) for v in recorder.latencies.values())
+    if os.environ.get("LOAD_TRACE"):
+        Path(os.environ["LOAD_TRACE"]).write_text(json.dumps(recorder.trace))
     return {
         "benchmark": "load",
         "setup": f"gunicorn {WORKERS} {'sync' if THREADS == 1 else 'gthread'} workers x {THREADS} threads"
         + (f" plus {WRITE_WORKERS} sync workers for heartbeats, autosaves and submits" if WRITE_WORKERS else "")
+        + (f", the page pool at nice {PAGE_NICE}" if WRITE_WORKERS and PAGE_NICE else "")
         + f", production settings, PostgreSQL + Redis, {os.cpu_count()} cores",
         "load_average_before": load_before,
         "users": {"studying": STUDYING, "exam_at_once": EXAM_TAKERS, "officers": OFFICERS},
@@ -280,6 +315,11 @@ def run() -> dict:
         "error_samples": [e for errors in recorder.errors.values() for e in errors[:3]],
         "latency": {kind: _percentiles(values) for kind, values in sorted(recorder.latencies.items())},
         "load_average_after": [round(x, 1) for x in os.getloadavg()],
+        # Issue 7's goal: heartbeats and submits answer within 300 ms at the 95th percentile.
+        "p95_target_met": {
+            kind: _percentiles(recorder.latencies[kind]).get("p95_ms", float("inf")) < P95_TARGET_MS
+            for kind in ("heartbeat", "quiz_submit")
+        },
         "checks": checks,
     }
 

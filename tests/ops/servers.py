@@ -56,8 +56,13 @@ def wait_until_healthy(port: int, timeout: float = 180) -> None:
 
 
 @contextmanager
-def app_servers(ports: list[int], env: dict, *, workers: int = 2, threads: int = 1, log: Path | None = None):
-    """Run one gunicorn per port until the block ends; each is stopped by its own process id."""
+def app_servers(
+    ports: list[int], env: dict, *, workers: int = 2, threads: int = 1, log: Path | None = None, nice: int = 0
+):
+    """Run one gunicorn per port until the block ends; each is stopped by its own process id.
+
+    `nice` lowers the servers' CPU priority (as systemd's CPUWeight= or Nice= does for a pool).
+    """
     processes = []
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     try:
@@ -65,6 +70,7 @@ def app_servers(ports: list[int], env: dict, *, workers: int = 2, threads: int =
             processes.append(
                 subprocess.Popen(
                     [
+                        *(["nice", "-n", str(nice)] if nice else []),
                         str(GUNICORN),
                         "lms.wsgi:application",
                         "--bind",
