@@ -29,11 +29,11 @@ def heartbeat_record(
 ) -> HeartbeatResponse:
     """Apply one heartbeat under a row lock, so concurrent beats never lose credited time.
 
-    Only a beat that completes a lesson, or the first beat ever in a course, recounts the course
-    through `course_progress_refresh`. A beat that only adds study time takes the fast path: the
-    lesson row is locked, read and saved, the course's seconds are added in one UPDATE and the
-    summary row follows. The first beat of a later session credits nothing and changes nothing
-    about the course, so it only reads whether the course is complete.
+    A beat that only adds study time takes the fast path: the lesson row is locked, read and
+    saved, the course's seconds are added in one UPDATE and the summary row follows. Every other
+    accepted beat (a lesson completed, a session's first beat) recounts the course through
+    `course_progress_refresh`, so a course whose remaining lessons were removed completes at the
+    cadre's next session; the summaries are recomputed only when that moves a year figure.
     """
     now = now or timezone.now()
     course_path = lesson.path[: -lesson.steplen]
@@ -76,22 +76,20 @@ def heartbeat_record(
         if newly_complete:
             progress.completed_at = now
         progress.save(update_fields=["credited_seconds", "furthest_position", "last_beat_at", "tab", "completed_at"])
-        # None means the course is recounted below: a lesson was completed, or the course not begun.
-        if newly_complete:
-            course_complete = None
-        elif result.outcome is study_time.BeatOutcome.CREDITED:
+        course_complete = None
+        if result.outcome is study_time.BeatOutcome.CREDITED and not newly_complete:
             course_complete = _course_seconds_add(
                 cadre_id=cadre.pk, course_id=course_id, seconds=result.credited_now, now=now
             )
-        else:  # a session's first beat credits nothing: a begun course has nothing to recount
-            course_complete = _course_complete(cadre_id=cadre.pk, course_id=course_id)
         if course_complete is None:
             refreshed = course_progress_refresh(
                 cadre=cadre, course=CoursePage.objects.get(pk=course_id), now=now, studied_seconds=result.credited_now
             )
             course_complete = refreshed.completed_at is not None
     else:
-        course_complete = bool(_course_complete(cadre_id=cadre.pk, course_id=course_id))
+        course_complete = CourseProgress.objects.filter(
+            cadre=cadre, course_id=course_id, completed_at__isnull=False
+        ).exists()
     return HeartbeatResponse(
         outcome=result.outcome,
         credited_seconds=progress.credited_seconds,
@@ -99,14 +97,6 @@ def heartbeat_record(
         lesson_complete=progress.completed_at is not None,
         course_complete=course_complete,
     )
-
-
-def _course_complete(*, cadre_id: int, course_id: int) -> bool | None:
-    """Whether the cadre completed the course; None when they have not begun it (no progress row)."""
-    rows = CourseProgress.objects.filter(cadre_id=cadre_id, course_id=course_id).values_list("completed_at", flat=True)
-    for completed_at in rows[:1]:
-        return completed_at is not None
-    return None
 
 
 def _course_seconds_add(*, cadre_id: int, course_id: int, seconds: int, now: datetime) -> bool | None:

@@ -107,21 +107,27 @@ class HeartbeatFastPathTests(TestCase):
         self.assertTrue(CadreCourseSummary.objects.get(cadre=self.cadre, course=self.course).started)
         self.assert_summaries_equal_a_rebuild()
 
-    def test_a_later_sessions_first_beat_changes_nothing_but_the_lessons_clock(self):
+    def test_a_later_sessions_first_beat_recounts_the_course_without_recomputing_the_summaries(self):
         beat(self.cadre, self.first, 0)
         beat(self.cadre, self.first, 15)
         with (
-            mock.patch.object(services, "course_progress_refresh") as recount,
-            mock.patch.object(summaries, "summaries_refresh") as recompute,
+            mock.patch.object(services, "course_progress_refresh", wraps=services.course_progress_refresh) as recount,
+            mock.patch.object(summaries, "summaries_refresh", wraps=summaries.summaries_refresh) as recompute,
         ):
             response = beat(self.cadre, self.first, 15 + 3600)  # an hour later: a new session
-        recount.assert_not_called()
-        recompute.assert_not_called()
+        self.assertEqual((recount.call_count, recompute.call_count), (1, 0))
         self.assertEqual((response.outcome, response.credited_seconds), (BeatOutcome.STARTED, 15))
-        self.assertFalse(response.course_complete)
         progress = CourseProgress.objects.get(cadre=self.cadre, course=self.course)
         self.assertEqual((progress.seconds_studied, progress.last_studied_at), (15, T0 + timedelta(seconds=15)))
-        self.assertEqual(LessonProgress.objects.get(lesson=self.first).last_beat_at, T0 + timedelta(seconds=3615))
+        self.assert_summaries_equal_a_rebuild()
+
+    def test_a_later_sessions_first_beat_completes_a_course_whose_last_lesson_was_removed(self):
+        for offset in range(0, 121, 15):
+            beat(self.cadre, self.first, offset)
+        self.second.delete()
+        response = beat(self.cadre, self.first, 5000)
+        self.assertTrue(response.course_complete)
+        self.assertEqual(CadreYearSummary.objects.get(cadre=self.cadre, year=2026).completed, 1)
         self.assert_summaries_equal_a_rebuild()
 
     def test_completing_the_course_recomputes_the_summaries_with_its_credit(self):
