@@ -111,8 +111,8 @@ def main(study: int, exam: int, officers: int) -> dict:
 
     # A roster import ends by refreshing its subtree's summaries (reports.invalidation); the
     # bulk inserts above bypass that, so the seed does it, and the scenario starts from the
-    # state a real roster is in. Without it every cadre's first heartbeat would create its
-    # year summary and add one cadre to the county's rollup rows, 500 writers on one row.
+    # state a real roster is in. Without it every cadre's first heartbeat would also create
+    # their year summary and move the county's rollups, which no real first beat does.
     summaries_rebuild()
     cadre_users = list(User.objects.filter(cadre__isnull=False).order_by("pk"))
     return {
