@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree import ElementTree
 
 from cadres import idcard
 
@@ -265,7 +266,11 @@ def _read_xlsx(content: bytes) -> Iterator[tuple]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise NotASpreadsheet from exc
     try:
+        # Read-only sheets are parsed lazily, so a sheet whose XML is broken (a cell holding
+        # U+FFFE, which openpyxl writes but cannot read back) fails only while iterating.
         yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        raise NotASpreadsheet from exc
     finally:
         workbook.close()
 

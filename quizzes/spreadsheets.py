@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -168,7 +168,7 @@ def parse_questions(data: bytes) -> list[ParsedQuestion]:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # openpyxl raises many types for a file that is not a workbook
         raise QuestionFileError([Problem(0, FILE_NOT_XLSX)]) from error
-    rows = sheet.iter_rows(values_only=True)
+    rows = _sheet_rows(sheet)
     header = next(rows, None) or ()
     columns = {}
     for index, cell in enumerate(header):
@@ -192,6 +192,15 @@ def parse_questions(data: bytes) -> list[ParsedQuestion]:
     if not parsed:
         raise QuestionFileError([Problem(0, FILE_EMPTY)])
     return parsed
+
+
+def _sheet_rows(sheet) -> Iterator[tuple]:
+    # A read-only sheet is parsed lazily: XML that openpyxl itself wrote but cannot read back
+    # (a cell holding U+FFFE, say) only fails here, after load_workbook succeeded.
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except Exception as error:  # same reason as in parse_questions
+        raise QuestionFileError([Problem(0, FILE_NOT_XLSX)]) from error
 
 
 def _parse_row(row: int, cells: dict[str, str]) -> ParsedQuestion | Problem:

@@ -218,6 +218,15 @@ class BadFileTests:
             (None, "", "The file is not a spreadsheet: upload an .xlsx workbook or a .csv file.")
         ]
 
+    def test_a_workbook_whose_sheet_cannot_be_read_back_is_rejected(self, county):
+        # openpyxl writes U+FFFE into the sheet XML but cannot parse it back; that surfaces only
+        # while rows are read.
+        errors = rejected(xlsx_bytes([roster_row(1, 姓名="\ufffe")]), county)
+
+        assert [(e.row, e.column, e.message) for e in errors] == [
+            (None, "", "The file is not a spreadsheet: upload an .xlsx workbook or a .csv file.")
+        ]
+
     def test_an_empty_required_cell_is_reported(self, county):
         errors = rejected(xlsx_bytes([roster_row(1, 姓名=None)]), county)
 

@@ -86,6 +86,13 @@ class ParseQuestionsTests(TestCase):
             spreadsheets.parse_questions(b"not a workbook")
         self.assertEqual(caught.exception.problems[0].message, spreadsheets.FILE_NOT_XLSX)
 
+    def test_a_workbook_whose_sheet_cannot_be_read_back_is_refused(self):
+        # openpyxl writes U+FFFE into the sheet XML but its reader cannot parse it; the failure
+        # comes only while rows are read, after the workbook opened.
+        with self.assertRaises(spreadsheets.QuestionFileError) as caught:
+            spreadsheets.parse_questions(workbook(row("单选", "\ufffe", ["a", "b"], "A")))
+        self.assertEqual(caught.exception.problems[0].message, spreadsheets.FILE_NOT_XLSX)
+
     def test_formula_cells_are_neutralised(self):
         self.assertEqual(
             [spreadsheets.safe_cell(v) for v in ["=1+1", "+1", "-1", "@x", "ok", 3]],
