@@ -18,7 +18,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
@@ -76,9 +76,11 @@ def private_file_response(
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
         response["Content-Disposition"] = content_disposition_header(as_attachment=as_attachment, filename=filename)
     else:
-        response = FileResponse(
-            file.open("rb"), as_attachment=as_attachment, filename=filename, content_type=content_type
-        )
+        try:
+            handle = file.open("rb")
+        except FileNotFoundError as error:  # e.g. an old file not yet moved (move_private_files)
+            raise Http404 from error
+        response = FileResponse(handle, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -107,7 +109,6 @@ def serve_media(request, path: str, document_root=None, show_indexes: bool = Fal
     """`/media/` under `make run`: Django's static view, with every climb out of MEDIA_ROOT and
     anything in the private root a plain 404 (as a web server answers), never a 400 or a file."""
     from django.core.exceptions import SuspiciousFileOperation
-    from django.http import Http404
     from django.utils._os import safe_join
     from django.views.static import serve
 

@@ -223,6 +223,11 @@ class ScopedDownloadTests:
         assert [fetch(user, url).status_code for user in (world.county_officer, world.west_officer)] == [404, 404]
         assert fetch(None, url).url.startswith(reverse("wagtailadmin_login"))
 
+    def test_a_file_missing_from_the_private_storage_is_a_404_not_a_crash(self, world):
+        storages["private"].delete(world.claim.proof.name)
+
+        assert fetch(world.cadre.user, reverse("records:claim-proof", args=[world.claim.pk])).status_code == 404
+
     def test_behind_nginx_the_view_names_the_file_for_the_internal_location(self, world, settings):
         settings.PRIVATE_MEDIA_ACCEL_REDIRECT = "/_private/"
         response = fetch(world.cadre.user, reverse("records:claim-proof", args=[world.claim.pk]))
@@ -322,3 +327,63 @@ def test_private_file_system_storage_ignores_a_base_url(tmp_path):
 
     with pytest.raises(ValueError, match=PRIVATE_FILE_HAS_NO_URL):
         storage.url("x.pdf")
+
+
+PRODUCTION_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.files.storage import storages
+from django.urls import Resolver404, resolve
+from lms.checks import private_storage_is_private
+from lms.private_files import private_storage, serve_media
+try:
+    media_served = resolve("/media/records/claims/2026/01/a.pdf").func is serve_media
+except Resolver404:
+    media_served = False
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "private": str(private_storage().location),
+    "errors": [error.id for error in private_storage_is_private()],
+    "media_served": media_served,
+}))
+"""
+
+
+def production(tmp_path, **env) -> dict:
+    """What the production settings make of this environment, in a process of their own."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "DJANGO_SECRET_KEY": "production-probe-" + "x" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        **env,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class ProductionSettingsTests:
+    def test_production_keeps_private_files_outside_media_and_serves_no_media(self, tmp_path):
+        probe = production(tmp_path, PRIVATE_MEDIA_ROOT=str(tmp_path / "private"))
+
+        assert probe == {"debug": False, "private": str(tmp_path / "private"), "errors": [], "media_served": False}
+
+    def test_production_refuses_a_private_root_inside_media_root(self, tmp_path):
+        probe = production(tmp_path, PRIVATE_MEDIA_ROOT=str(tmp_path / "media" / "private"))
+
+        assert probe["errors"] == ["lms.E103"]
