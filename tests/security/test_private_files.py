@@ -296,15 +296,17 @@ class PrivateStorageCheckTests:
     def test_the_project_settings_pass(self):
         assert lms_checks.private_storage_is_private() == []
 
-    def test_a_private_root_inside_media_root_is_an_error(self, settings, tmp_path):
-        settings.MEDIA_ROOT = str(tmp_path)
+    @pytest.mark.parametrize("served", ["MEDIA_ROOT", "STATIC_ROOT", "WHITENOISE_ROOT"])
+    def test_a_private_root_inside_a_served_root_is_an_error(self, settings, tmp_path, served):
+        # MEDIA_ROOT: the dev server and web servers; STATIC_ROOT and WHITENOISE_ROOT: whitenoise.
+        setattr(settings, served, str(tmp_path))
         settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
         [error] = lms_checks.private_storage_is_private()
 
         assert error.id == "lms.E103"
         assert error.msg == lms_checks.PRIVATE_ROOT_EXPOSED.format(
-            private=tmp_path / "private", name="MEDIA_ROOT", root=tmp_path
+            private=tmp_path / "private", name=served, root=tmp_path
         )
 
     def test_a_private_storage_located_in_media_is_an_error(self, settings, tmp_path):
