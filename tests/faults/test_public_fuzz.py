@@ -15,6 +15,7 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from lms.bad_input import NUL_IN_ADDRESS
 from records.models import Certificate
 from tests.factories import make_course
 from tests.security.test_authorisation_matrix import LOGIN, all_patterns, entry_for
@@ -24,7 +25,22 @@ pytestmark = pytest.mark.django_db
 FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-NASTY = ["a/b", "../../etc", "..", "%", "%2F", "\\", "<script>", "' OR 1=1 --", "null", "-1", "9" * 30, "名", " "]
+NASTY = [
+    "a/b",
+    "../../etc",
+    "\x00",
+    "..",
+    "%",
+    "%2F",
+    "\\",
+    "<script>",
+    "' OR 1=1 --",
+    "null",
+    "-1",
+    "9" * 30,
+    "名",
+    " ",
+]
 text = st.one_of(st.sampled_from(NASTY), st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
 KEYS = ["code", "q", "next", "page", "year", "unit", "p", "id", "lang", "export"]
 queries = st.dictionaries(st.one_of(st.sampled_from(KEYS), text), text, max_size=4)
@@ -66,6 +82,7 @@ def test_the_public_pages_found_include_the_ones_that_matter():
 @given(values=segments, query=queries)
 @example(values=["a/b"], query={"code": "a/b"})
 @example(values=["../../etc"], query={"code": "../../etc"})
+@example(values=["\x00"], query={"q": "\x00", "code": "\x00", "next": "\x00"})
 def test_a_public_url_never_answers_500(pattern, values, query):
     client = Client(raise_request_exception=False)
 
@@ -102,3 +119,14 @@ def test_a_well_formed_code_still_goes_to_its_verification_page(client):
 
     assert (response.status_code, response["Location"]) == (302, "/verify/Ab_9-xY/")
     assert not Certificate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/search/?q=%00", "/verify/?code=%00", "/verify/%00/", "/?%00=1", "/accounts/login/?next=%00"]
+)
+def test_a_nul_anywhere_in_the_address_is_a_400_page_with_a_message(client, url):
+    # PostgreSQL cannot hold a NUL: `/search/?q=%00` was a 500 there.
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert str(NUL_IN_ADDRESS) in response.content.decode()
