@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from lms.redirects import safe_next_url
 from tests.factories import CadreFactory, make_officer, unit_root
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,26 @@ def test_the_remind_form_still_returns_to_the_page_it_was_sent_from(users):
     response = client.post(reverse("reports_remind") + "?unit=C01", {"next": reverse("reports_dashboard")})
 
     assert response["Location"] == reverse("reports_dashboard") + "?unit=C01"
+
+
+class SafeNextUrlTests:
+    def test_a_path_on_the_site_is_kept(self):
+        request = RequestFactory().post("/", {"next": "/record/?year=2026"})
+
+        assert safe_next_url(request, "/") == "/record/?year=2026"
+
+    def test_over_https_a_plain_http_url_of_the_site_falls_back(self):
+        request = RequestFactory().get("/", {"next": "http://testserver/record/"}, secure=True)
+
+        assert safe_next_url(request, "my-learning") == reverse("my-learning")
+
+    def test_over_http_a_full_url_of_the_site_is_kept(self):
+        request = RequestFactory().get("/", {"next": "http://testserver/record/"})
+
+        assert safe_next_url(request, "/") == "http://testserver/record/"
+
+    @pytest.mark.parametrize("payload", PAYLOADS)
+    def test_each_payload_falls_back(self, payload):
+        request = RequestFactory().post("/", {"next": payload})
+
+        assert safe_next_url(request, "/fallback/") == "/fallback/"
