@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from lms.private_files import private_storage
+
 
 class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -131,7 +133,7 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """One roster upload and its outcome. The file is deleted once the import has run."""
 
-    file = models.FileField(_("file"), upload_to="roster-imports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to="roster-imports/%Y/%m/", blank=True, storage=private_storage)
     filename = models.CharField(_("file name"), max_length=255)
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("unit"))
     created_by = models.ForeignKey(

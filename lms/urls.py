@@ -40,7 +40,10 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from lms.private_files import serve_media
+
+    # Only MEDIA_ROOT: private files live outside it and have no URL (lms/private_files.py).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT, view=serve_media)
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cadres.permissions import cached_is_administrator, cached_scope
+from lms.private_files import private_file_response
 from records import selectors
 from records.exceptions import RecordsError
 from records.forms import ReasonForm
@@ -174,14 +175,13 @@ def zip_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-def zip_download(request: HttpRequest, pk: int) -> FileResponse:
+def zip_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _zip(request, pk)
     if job.status != JobStatus.SUCCEEDED or not job.file:
         raise Http404
     batch = job.batch
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        job.file,
         filename=f"{_('Certificates')}-{batch.programme.name}-{batch.number}.zip",
         content_type="application/zip",
     )

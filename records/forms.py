@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from records.models import OutsideClaim
+from records.selectors import VERIFICATION_CODE
 
 PROOF_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 PROOF_MAX_BYTES = 10 * 1024 * 1024
@@ -29,4 +31,5 @@ class ReasonForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label=_("Verification code"), max_length=40)
+    # A code is what `secrets.token_urlsafe` writes; anything else names no certificate.
+    code = forms.CharField(label=_("Verification code"), max_length=40, validators=[RegexValidator(VERIFICATION_CODE)])

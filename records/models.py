@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 
 from cadres.models import Cadre, CadreCategory, Rank
 from courses.models import CreditEntry
+from lms.private_files import private_storage
 
 
 class Conversion(models.TextChoices):
@@ -166,7 +167,7 @@ class OutsideClaim(models.Model):
     hours = models.DecimalField(
         _("credit hours claimed"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
-    proof = models.FileField(_("certificate or proof"), upload_to="records/claims/%Y/%m/")
+    proof = models.FileField(_("certificate or proof"), upload_to="records/claims/%Y/%m/", storage=private_storage)
     status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
     submitted_at = models.DateTimeField(_("submitted"))
     decided_by = models.ForeignKey(
@@ -262,7 +263,7 @@ class CertificateZip(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="records/zips/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="records/zips/%Y/%m/", blank=True, storage=private_storage)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,9 @@ from quizzes.models import Attempt, AttemptStatus
 from records import rules
 from records.models import Certificate, CertificateKind, CertificateZip, ClaimStatus, CreditRule, OutsideClaim
 from rotations.models import Batch, Outcome, Seat, Session
+
+# What `secrets.token_urlsafe` writes (records.services.certificates), at most the field's length.
+VERIFICATION_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
 
 
 def _scoped(queryset: QuerySet, scope: Scope, path_field: str) -> QuerySet:
@@ -278,7 +282,8 @@ def pending_claim_count(*, scope: Scope) -> int:
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:
-    return Certificate.objects.filter(code=code).first() if code else None
+    """The certificate of a verification code; None for anything that is not a code at all."""
+    return Certificate.objects.filter(code=code).first() if VERIFICATION_CODE.fullmatch(code) else None
 
 
 def certificate_visible_to(*, user, scope: Scope, number: str) -> Certificate | None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cadres.models import Cadre
 from cadres.permissions import cached_scope
 from courses.models import CoursePage
+from lms.private_files import private_file_response
 from records import certificates, selectors
 from records.exceptions import RecordsError
 from records.forms import ClaimForm, VerifyForm
@@ -140,18 +139,12 @@ def claims(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def claim_proof(request: HttpRequest, pk: int) -> FileResponse:
+def claim_proof(request: HttpRequest, pk: int) -> HttpResponse:
     """The uploaded proof, to the cadre who sent it and officers over them only (never a public URL)."""
     claim = selectors.claim_visible_to(user=request.user, scope=cached_scope(request.user), pk=pk)
     if claim is None or not claim.proof:
         raise Http404
-    name = claim.proof.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        claim.proof.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-    )
+    return private_file_response(claim.proof, filename=claim.proof.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -196,10 +189,14 @@ def certificate_download(request: HttpRequest, number: str) -> HttpResponse:
 
 @never_cache
 def verify_lookup(request: HttpRequest) -> HttpResponse:
-    form = VerifyForm(request.GET or None)
+    code = request.GET.get("code", "").strip()
+    if not code:
+        return render(request, "records/verify.html", {"form": VerifyForm(), "looked_up": False})
+    form = VerifyForm({"code": code})
     if form.is_valid():
-        return redirect("records:verify", code=form.cleaned_data["code"].strip())
-    return render(request, "records/verify.html", {"form": form, "looked_up": False})
+        return redirect("records:verify", code=form.cleaned_data["code"])
+    # Not the shape of a code (a slash, "../", spaces…): no certificate has it, say so.
+    return render(request, "records/verify.html", {"form": form, "looked_up": True, "certificate": None}, status=404)
 
 
 @never_cache

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, OrgUnit
+from lms.private_files import private_storage
 
 
 class CadreYearSummary(models.Model):
@@ -216,7 +217,7 @@ class ExportJob(models.Model):
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     written_rows = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="report-exports/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="report-exports/%Y/%m/", blank=True, storage=private_storage)
     filename = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -25,6 +25,8 @@ from wagtail.admin.views.reports import ReportView
 from cadres.models import OrgUnit, UnitLevel
 from cadres.permissions import cached_scope
 from cadres.selectors import unit_names_by_path
+from lms.private_files import private_file_response
+from lms.redirects import safe_next_url
 from reports import charts, reminders, selectors
 from reports.exports import XLSX_CONTENT_TYPE, export_job_create, inline_limit, xlsx_tempfile
 from reports.forms import ReportFilterForm
@@ -293,10 +295,10 @@ def remind(request: HttpRequest) -> HttpResponse:
         messages.info(request, str(REMINDERS_QUEUED))
     else:
         messages.success(request, str(REMINDERS_SENT) % {"count": result})
-    back = request.POST.get("next") or reverse("reports_overdue")
-    if not back.startswith("/"):
-        back = reverse("reports_overdue")
-    return redirect(f"{back}?{urlencode(params, doseq=True)}" if params else back)
+    back = safe_next_url(request, "reports_overdue")
+    if params:
+        back += ("&" if "?" in back else "?") + urlencode(params, doseq=True)
+    return redirect(back)
 
 
 # ---------------------------------------------------------------------------- export jobs
@@ -341,4 +343,4 @@ def export_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
+    return private_file_response(job.file, filename=job.filename, content_type=XLSX_CONTENT_TYPE)

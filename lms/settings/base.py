@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.bad_input.RejectNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lms.middleware.PasswordChangeRequiredMiddleware",
@@ -181,9 +182,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_URL = "/static/"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+# Claim proofs, report exports, certificate bundles and roster uploads: outside MEDIA_ROOT and
+# never mapped to a URL; only views that check who asks serve them (lms/private_files.py).
+PRIVATE_MEDIA_ROOT = BASE_DIR / "private"
+# "/_private/" hands private downloads to nginx's `internal` location of that name
+# (X-Accel-Redirect) instead of streaming them through Django; empty streams them.
+PRIVATE_MEDIA_ACCEL_REDIRECT = ""
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "lms.private_files.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
