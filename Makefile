@@ -32,7 +32,7 @@ static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 run: demo static  ## install, migrate, load demo data, collect static files and serve on SQLite
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	JIANBING_HOST=$(HOST) JIANBING_PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium and CJK fonts for the browser tests: installed when missing and run as root,
 # otherwise the one command to run is printed and the tests do not start.
