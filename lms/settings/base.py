@@ -216,6 +216,7 @@ WAGTAILADMIN_BASE_URL = SITE_BASE_URL or "http://{}:{}".format(
     os.environ.get("JIANBING_HOST", "127.0.0.1"), os.environ.get("JIANBING_PORT", "8000")
 )
 WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.admin_forms.AdminLoginForm"
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_WORKFLOW_ENABLED = True
