@@ -20,7 +20,7 @@ from playwright.sync_api import Page
 
 from tests.e2e import scenes
 from tests.e2e.admin_urls import DOWNLOAD, admin_urls
-from tests.e2e.browser import log_in, path_of
+from tests.e2e.browser import log_in, path_of, screenshot_at_both_sizes
 from tests.factories import (
     make_batch,
     make_course,
@@ -194,6 +194,9 @@ def test_every_admin_page_a_role_can_open_shows_no_english(live_server, new_cont
     for link in linked:
         visit(link)
 
+    if username == "county":  # yes/no columns, pagination and the menu, at both sizes
+        page.goto(live_server.url + "/admin/roster/")
+        screenshot_at_both_sizes(page, "admin-roster")
     assert leftovers == {}, json.dumps(leftovers, ensure_ascii=False, indent=1)
     assert broken == {}, broken
     assert wrongly_denied == [], wrongly_denied
@@ -206,3 +209,4 @@ def test_the_admin_login_page_is_in_chinese(live_server, new_context):
     assert page.title() == "登录 - 尖兵管理后台"
     assert page.locator("main h1").inner_text() == "登录尖兵管理后台"
     assert english_left(page) == []
+    screenshot_at_both_sizes(page, "admin-login")
