@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 
 .PHONY: run install install-dev migrate demo static serve test lint format check check-deploy bench messages clean \
-	serve-prod worker backup restore
+	serve-prod worker backup restore browser
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,9 +32,14 @@ static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 run: demo static  ## install, migrate, load demo data, collect static files and serve on SQLite
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	JIANBING_HOST=$(HOST) JIANBING_PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev  ## the whole test suite (DATABASE_URL selects PostgreSQL)
+# Debian's Chromium and CJK fonts for the browser tests: installed when missing and run as root,
+# otherwise the one command to run is printed and the tests do not start.
+browser:
+	sh scripts/browser.sh
+
+test: browser install-dev  ## the whole test suite (DATABASE_URL selects PostgreSQL)
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/python -m pytest
 
 lint: install-dev

@@ -203,7 +203,7 @@ class OrgUnitIndexView(ScopedIndexView):
         return [
             TitleColumn(
                 "name",
-                label=_("Name"),
+                label=_("Unit name"),
                 url_name=self.edit_url_name,
                 sort_key="path",
                 accessor=lambda u: "\u2003" * (u.depth - 1) + u.name,

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
@@ -37,13 +37,13 @@ urlpatterns = [
     path("", include("records.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # Development and the demo only (lms.settings.dev): production serves media elsewhere.
     from lms.private_files import serve_media
 
     # Only MEDIA_ROOT: private files live outside it and have no URL (lms/private_files.py).
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT, view=serve_media)
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

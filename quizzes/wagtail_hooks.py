@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -13,7 +14,7 @@ from quizzes.models import Question, QuestionBank, QuestionCategory, Quiz
 class QuestionBankViewSet(SnippetViewSet):
     model = QuestionBank
     icon = "folder-open-inverse"
-    list_display = ["name", "owner", "created_at"]
+    list_display = ["name", "owner", DateColumn("created_at", label=_("Created"), sort_key="created_at")]
     search_fields = ["name", "description"]
     search_backend_name = None
 

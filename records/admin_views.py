@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cadres.permissions import cached_is_administrator, cached_scope
+from lms.base_url import base_url
 from lms.private_files import private_file_response
 from records import selectors
 from records.exceptions import RecordsError
@@ -134,7 +135,7 @@ class BatchListView(ManagerPageMixin, TemplateView):
 def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
     require_manager(request)
     batch = get_object_or_404(selectors.batches_with_completions(scope=cached_scope(request.user)), pk=pk)
-    job = certificate_services.certificate_zip_create(batch=batch, by=request.user)
+    job = certificate_services.certificate_zip_create(batch=batch, by=request.user, base=base_url(request=request))
     return redirect("records_zip", pk=job.pk)
 
 

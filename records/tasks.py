@@ -6,5 +6,5 @@ from records.services import certificates
 
 
 @task()
-def run_certificate_zip(*, job_id: int) -> None:
-    certificates.certificate_zip_run(job_id=job_id)
+def run_certificate_zip(*, job_id: int, base: str = "") -> None:
+    certificates.certificate_zip_run(job_id=job_id, base=base)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cadres.models import Cadre
 from cadres.permissions import cached_scope
 from courses.models import CoursePage
+from lms.base_url import base_url
 from lms.private_files import private_file_response
 from records import certificates, selectors
 from records.exceptions import RecordsError
@@ -183,7 +184,9 @@ def certificate_download(request: HttpRequest, number: str) -> HttpResponse:
     if not certificate.is_valid:
         return redirect("records:verify", code=certificate.code)
     return _pdf_response(
-        certificate_services.certificate_pdf(certificate), f"{certificate.number}.pdf", attachment=False
+        certificate_services.certificate_pdf(certificate, base=base_url(request=request)),
+        f"{certificate.number}.pdf",
+        attachment=False,
     )
 
 

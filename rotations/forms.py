@@ -115,6 +115,7 @@ class BatchForm(WagtailAdminModelForm):
     class Meta:
         model = Batch
         fields = ["programme", "number", "starts_on", "ends_on", "venue", "capacity", "trainers", "what_to_bring"]
+        labels = {"programme": _("rotation programme")}  # the model field has no verbose name
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

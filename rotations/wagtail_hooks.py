@@ -61,7 +61,7 @@ class ProgrammeViewSet(ModelViewSet):
     add_to_admin_menu = True
     name = "rotations_programme"
     list_display = [
-        TitleColumn("name", label=_("Name"), url_name="rotations_programme:edit"),
+        TitleColumn("name", label=_("Programme name"), url_name="rotations_programme:edit"),
         "unit",
         "starts_on",
         "ends_on",
@@ -96,7 +96,14 @@ class BatchViewSet(ModelViewSet):
     icon = "list-ul"
     add_to_admin_menu = False
     name = "rotations_batch"
-    list_display = ["programme", "number", "starts_on", "ends_on", "venue", "capacity"]
+    list_display = [
+        Column("programme", label=_("rotation programme"), sort_key="programme"),
+        "number",
+        "starts_on",
+        "ends_on",
+        "venue",
+        "capacity",
+    ]
     index_view_class = _scoped(generic.IndexView, selectors.batches_in_scope)
     add_view_class = _with_sessions(generic.CreateView)
     edit_view_class = _with_sessions(_scoped(generic.EditView, selectors.batches_in_scope))

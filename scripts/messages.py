@@ -8,6 +8,7 @@ never conflicts inside one .po file. Plural msgids take the same Chinese for eve
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -69,11 +70,45 @@ def fill(po: polib.POFile, translations: dict[str, str]) -> list[str]:
     return missing
 
 
+def package_sources() -> dict[str, polib.POEntry]:
+    """Wagtail's English source catalogues, by "context|msgid" as in the parts files."""
+    wagtail_root = Path(importlib.util.find_spec("wagtail").origin).parent
+    sources: dict[str, polib.POEntry] = {}
+    for path in sorted(wagtail_root.glob("**/locale/en/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(path)):
+            sources.setdefault(f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid, entry)
+    return sources
+
+
+def add_package_messages(po: polib.POFile, translations: dict[str, str]) -> int:
+    """Parts entries for Wagtail's own msgids, which our sources never use, join our catalogue.
+
+    Wagtail's zh_Hans catalogue leaves many admin words in English ("Autosave is paused") and gets
+    some wrong; LOCALE_PATHS is consulted before any app's catalogue, so ours fills and corrects it.
+    Every run re-adds them after extraction (which drops what our sources do not use).
+    """
+    present = {f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid for entry in po}
+    added = 0
+    for key, source in package_sources().items():
+        if key in present or key not in translations:
+            continue
+        entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgid_plural=source.msgid_plural)
+        if source.msgid_plural:
+            entry.msgstr_plural = {0: translations[key]}
+        else:
+            entry.msgstr = translations[key]
+        po.append(entry)
+        added += 1
+    return added
+
+
 def main() -> int:
     if "--no-extract" not in sys.argv:
         extract()
     po = polib.pofile(str(PO_PATH))
-    missing = fill(po, load_parts())
+    translations = load_parts()
+    missing = fill(po, translations)
+    added = add_package_messages(po, translations)
     po.save(str(PO_PATH))
     po.save_as_mofile(str(PO_PATH.with_suffix(".mo")))
     # Hand-kept: the Wagtail admin JavaScript messages its own Chinese catalogue lacks.
@@ -82,7 +117,7 @@ def main() -> int:
         polib.pofile(str(js_po)).save_as_mofile(str(js_po.with_suffix(".mo")))
     for msgid in missing:
         print(f"untranslated: {msgid!r}", file=sys.stderr)
-    print(f"{len(po)} messages, {len(missing)} untranslated", file=sys.stderr)
+    print(f"{len(po)} messages ({added} of them Wagtail's), {len(missing)} untranslated", file=sys.stderr)
     return 1 if missing else 0
 
 

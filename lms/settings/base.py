@@ -216,8 +216,15 @@ WAGTAIL_SITE_NAME = "尖兵 · 干部教育培训平台"
 # Servers do not call out to wagtail.org for releases (government networks rarely allow it, and
 # the failed check left an English "upgrade available" panel with no version on the dashboard).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Links that leave the site (certificate QR codes) start with the configured address when there
+# is one, else with the address the request came in on (lms/base_url.py).
+SITE_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "").rstrip("/")
+# Wagtail's own fallback, and ours for work started without a request: where `make run` serves.
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL or "http://{}:{}".format(
+    os.environ.get("JIANBING_HOST", "127.0.0.1"), os.environ.get("JIANBING_PORT", "8000")
+)
 WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.admin_forms.AdminLoginForm"
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_WORKFLOW_ENABLED = True

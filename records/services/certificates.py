@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from cadres.models import Cadre
 from courses.models import CoursePage, CourseProgress, CreditEntry, CreditSource
+from lms.base_url import base_url
 from records import certificates as pdf
 from records.exceptions import CertificateRefused
 from records.models import Certificate, CertificateKind, CertificateZip, JobStatus
@@ -144,25 +145,30 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, now: dateti
     return certificate
 
 
-def verify_url(certificate: Certificate) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("records:verify", args=[certificate.code])
+def verify_url(certificate: Certificate, *, base: str) -> str:
+    return base + reverse("records:verify", args=[certificate.code])
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    return pdf.certificate_pdf(pdf.certificate_data(certificate, verify_url=verify_url(certificate)))
+def certificate_pdf(certificate: Certificate, *, base: str = "") -> bytes:
+    """`base` is where the verification link starts (lms.base_url); without it, the fallback."""
+    base = base or base_url()
+    return pdf.certificate_pdf(pdf.certificate_data(certificate, verify_url=verify_url(certificate, base=base)))
 
 
 @transaction.atomic
-def certificate_zip_create(*, batch, by) -> CertificateZip:
-    """Queue the zip of a batch's certificates; its page polls the job's progress."""
+def certificate_zip_create(*, batch, by, base: str = "") -> CertificateZip:
+    """Queue the zip of a batch's certificates; its page polls the job's progress.
+
+    `base` is the requesting page's address (lms.base_url), which the task has no request to ask.
+    """
     job = CertificateZip.objects.create(batch=batch, requested_by=by)
     from records.tasks import run_certificate_zip
 
-    transaction.on_commit(lambda: run_certificate_zip.enqueue(job_id=job.pk))
+    transaction.on_commit(lambda: run_certificate_zip.enqueue(job_id=job.pk, base=base))
     return job
 
 
-def certificate_zip_run(*, job_id: int, progress_every: int = 10) -> CertificateZip:
+def certificate_zip_run(*, job_id: int, base: str = "", progress_every: int = 10) -> CertificateZip:
     """Issue (if needed) and render every completed seat's certificate of the batch into one zip."""
     jobs = CertificateZip.objects.filter(pk=job_id)
     job = jobs.select_related("batch").get()
@@ -172,12 +178,15 @@ def certificate_zip_run(*, job_id: int, progress_every: int = 10) -> Certificate
         .order_by("cadre__name", "pk")
     )
     jobs.update(status=JobStatus.RUNNING, total=len(seats), done=0)
+    base = base_url(passed=base)
     buffer = io.BytesIO()
     try:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for done, seat in enumerate(seats, start=1):
                 certificate = certificate_issue_for_seat(seat=seat)
-                archive.writestr(f"{certificate.number}-{certificate.name}.pdf", certificate_pdf(certificate))
+                archive.writestr(
+                    f"{certificate.number}-{certificate.name}.pdf", certificate_pdf(certificate, base=base)
+                )
                 if done % progress_every == 0:
                     jobs.update(done=done)
     except Exception:

@@ -32,7 +32,7 @@ CHROMIUM = Path(os.environ.get("JIANBING_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_MISSING = (
     f"The browser tests need Debian's Chromium at {CHROMIUM}, and it is not there. Install it with\n"
     "    apt-get update && apt-get install -y chromium fonts-noto-cjk\n"
-    "(.ci/run does this). Playwright's own browser downloads are not used."
+    "(`make test` does this as root). Playwright's own browser downloads are not used."
 )
 
 

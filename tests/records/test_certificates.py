@@ -199,10 +199,10 @@ class BatchZipProgressTests(CertificateSetup):
         seen = []
         render = certificate_services.certificate_pdf
 
-        def watching(certificate):
+        def watching(certificate, **kwargs):
             job.refresh_from_db()
             seen.append((job.status, job.done, job.total))
-            return render(certificate)
+            return render(certificate, **kwargs)
 
         with mock.patch.object(certificate_services, "certificate_pdf", watching):
             certificate_services.certificate_zip_run(job_id=job.pk, progress_every=1)
