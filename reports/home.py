@@ -57,6 +57,10 @@ class OfficerHome:
     figures: Figures | None
 
     @property
+    def todos_waiting_first(self) -> list[ToDo]:
+        return sorted(self.todos, key=lambda todo: todo.count == 0)
+
+    @property
     def waiting(self) -> int:
         return sum(todo.count for todo in self.todos)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,6 +47,8 @@ class LeaveActionsColumn(Column):
             may_decide=pending and can_decide_leave(parent_context["request"].user, instance),
             decide_url=decide_url(instance),
             next_url=parent_context["request"].get_full_path(),
+            # A cell renders with its own context, which has no token: the row's form needs one.
+            csrf_token=get_token(parent_context["request"]),
         )
         return context
 
@@ -121,16 +124,19 @@ class LeaveViewSet(ScopedModelViewSet):
     filterset_class = LeaveFilterSet
     search_fields = ["posting__cadre__name", "posting__team__name"]
     list_display = [
-        TitleColumn("cadre", label=_("cadre"), accessor="posting.cadre", get_url=decide_url),
-        Column("team", label=_("work team"), accessor="posting.team"),
+        # The decision comes right after the name, so a phone shows it without scrolling sideways.
+        TitleColumn(
+            "cadre", label=_("cadre"), accessor="posting.cadre", get_url=decide_url, classname="w-whitespace-nowrap"
+        ),
+        LeaveActionsColumn("actions", label=_("Actions"), accessor="pk"),
         DateColumn("starts_on", label=_("from"), sort_key="starts_on"),
         DateColumn("ends_on", label=_("until")),
         Column("days", label=_("days")),
         Column("reason", label=_("reason")),
-        DateColumn("created_at", label=_("requested at"), sort_key="created_at"),
-        Column("approval_level", label=_("decided by"), accessor="get_approval_level_display"),
+        Column("team", label=_("work team"), accessor="posting.team"),
         Column("status", label=_("status"), accessor="get_status_display"),
-        LeaveActionsColumn("actions", label=_("Actions"), accessor="pk"),
+        Column("approval_level", label=_("decided by"), accessor="get_approval_level_display"),
+        DateColumn("created_at", label=_("requested at"), sort_key="created_at"),
     ]
     list_export = [
         "posting.cadre",

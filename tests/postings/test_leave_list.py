@@ -65,6 +65,8 @@ class LeaveListTests:
         assert f'action="{decide}"' in html
         assert f'href="{decide}"' in html
         assert html.count('name="approve"') == 1  # the county-level request is not the township's to decide
+        form = html[html.index(f'action="{decide}"') :]
+        assert form.index('name="csrfmiddlewaretoken"') < form.index("</form>")
 
     def test_a_county_level_request_links_to_its_page_without_buttons(self, client, tree, leaves):
         client.force_login(make_officer(tree["east"]))
