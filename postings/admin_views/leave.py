@@ -129,8 +129,8 @@ class LeaveViewSet(ScopedModelViewSet):
             "cadre", label=_("cadre"), accessor="posting.cadre", get_url=decide_url, classname="w-whitespace-nowrap"
         ),
         LeaveActionsColumn("actions", label=_("Actions"), accessor="pk"),
-        DateColumn("starts_on", label=_("from"), sort_key="starts_on"),
-        DateColumn("ends_on", label=_("until")),
+        DateColumn("starts_on", label=_("from"), sort_key="starts_on", classname="w-whitespace-nowrap"),
+        DateColumn("ends_on", label=_("until"), classname="w-whitespace-nowrap"),
         Column("days", label=_("days")),
         Column("reason", label=_("reason")),
         Column("team", label=_("work team"), accessor="posting.team"),
