@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -7,6 +8,10 @@ from cadres.roles import scope_for
 from courses.models import CoursePage, Requirement
 
 DUE_DATE_OUTSIDE_YEAR = _("The due date must fall within the year %(year)s.")
+REQUIREMENT_EXISTS = _("%(course)s is already required of %(unit)s in %(year)s: edit that assignment instead.")
+DUE_DATE_IN_PAST = _(
+    "The due date %(date)s has already passed: every cadre would be overdue at once. Choose today or a later date."
+)
 
 
 class RequirementForm(WagtailAdminModelForm):
@@ -42,4 +47,13 @@ class RequirementForm(WagtailAdminModelForm):
         year, due_date = cleaned.get("year"), cleaned.get("due_date")
         if year and due_date and due_date.year != year:
             self.add_error("due_date", DUE_DATE_OUTSIDE_YEAR % {"year": year})
+        course, unit = cleaned.get("course"), cleaned.get("unit")
+        if course and unit and year:
+            same = Requirement.objects.filter(course=course, unit=unit, year=year, cadre__isnull=True)
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error(None, REQUIREMENT_EXISTS % {"course": course.title, "unit": unit.name, "year": year})
+        # A date that has passed is refused when it is set, not when an old assignment is edited.
+        setting_date = self.instance._state.adding or "due_date" in self.changed_data
+        if due_date and setting_date and due_date < timezone.localdate():
+            self.add_error("due_date", DUE_DATE_IN_PAST % {"date": due_date.isoformat()})
         return cleaned

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
-from cadres.models import Cadre
-from courses import crediting
+from cadres.models import Cadre, OrgUnit
+from courses import crediting, due_dates
 from courses.models import (
     CoursePage,
     CourseProgress,
@@ -46,6 +48,33 @@ def requirements_for_cadre(*, cadre: Cadre, year: int) -> list[Requirement]:
         ):
             by_course[requirement.course_id] = requirement
     return list(by_course.values())
+
+
+def grace_days() -> int:
+    """Days a cadre added after an assignment has to catch up (the REQUIRED_COURSE_GRACE_DAYS setting)."""
+    return int(getattr(settings, "REQUIRED_COURSE_GRACE_DAYS", due_dates.DEFAULT_GRACE_DAYS))
+
+
+def cadre_joined_on(cadre: Cadre) -> date | None:
+    """The day the cadre was put on the roster: their login is created with them."""
+    return timezone.localdate(cadre.user.date_joined) if cadre.user.date_joined else None
+
+
+def due_date_for_cadre(*, requirement: Requirement, cadre: Cadre) -> date:
+    """The requirement's due date as it applies to this cadre (courses.due_dates has the rule)."""
+    return due_dates.cadre_due_date(
+        due=requirement.due_date,
+        requirement_created=timezone.localdate(requirement.created_at) if requirement.created_at else None,
+        joined=cadre_joined_on(cadre),
+        grace_days=grace_days(),
+        personal=requirement.cadre_id is not None,
+    )
+
+
+def requirement_cadres(*, unit: OrgUnit, categories: list[str] | tuple[str, ...] = ()) -> QuerySet[Cadre]:
+    """The active cadres a requirement on `unit` for `categories` (all when empty) binds."""
+    cadres = Cadre.objects.filter(unit__path__startswith=unit.path, active=True)
+    return cadres.filter(category__in=categories) if categories else cadres
 
 
 @dataclass(frozen=True)
@@ -119,7 +148,11 @@ def my_learning(*, cadre: Cadre, today: date) -> MyLearning:
         for p in CourseProgress.objects.filter(cadre=cadre).select_related("course").order_by("-last_studied_at")
     }
     required = [
-        RequiredCourse(course=r.course, due_date=r.due_date, progress=progress_rows.get(r.course_id))
+        RequiredCourse(
+            course=r.course,
+            due_date=due_date_for_cadre(requirement=r, cadre=cadre),
+            progress=progress_rows.get(r.course_id),
+        )
         for r in requirements
     ]
     # Overdue first (most overdue at the top), then by due date; finished ones last.

@@ -10,8 +10,17 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from cadres.models import Cadre
-from courses import completion, crediting, study_time
-from courses.models import CoursePage, CourseProgress, CreditEntry, CreditSource, LessonPage, LessonProgress
+from courses import completion, crediting, signals, study_time
+from courses.models import (
+    CoursePage,
+    CourseProgress,
+    CreditEntry,
+    CreditSource,
+    LessonPage,
+    LessonProgress,
+    Requirement,
+)
+from courses.selectors import requirement_cadres
 
 
 @dataclass(frozen=True)
@@ -194,3 +203,19 @@ def credit_award_for_course(
         },
     )
     return entry
+
+
+@transaction.atomic
+def requirement_create(
+    *, course: CoursePage, unit, categories: list[str], year: int, due_date, by=None
+) -> tuple[Requirement, int]:
+    """Assign `course` to the cadres of `unit`'s subtree (only `categories`, or all when empty) and
+    announce it, so each of them is told once. Returns the requirement and how many cadres it binds."""
+    requirement = Requirement(
+        course=course, unit=unit, categories=list(categories), year=year, due_date=due_date, created_by=by
+    )
+    requirement.full_clean()
+    requirement.save()
+    user_ids = list(requirement_cadres(unit=unit, categories=categories).values_list("user_id", flat=True))
+    signals.requirement_assigned.send(sender=Requirement, requirement=requirement, user_ids=user_ids)
+    return requirement, len(user_ids)

@@ -45,7 +45,9 @@ class PostingFilterSet(WagtailFilterSet):
 
 
 class LeaveFilterSet(WagtailFilterSet):
-    status = django_filters.ChoiceFilter(label=_("status"), choices=LeaveStatus.choices)
+    """Opens on the requests still waiting for a decision; "All" (an empty status) shows every one."""
+
+    status = django_filters.ChoiceFilter(label=_("status"), choices=LeaveStatus.choices, empty_label=_("All"))
     approval_level = django_filters.ChoiceFilter(label=_("decided by"), choices=ApprovalLevel.choices)
     team = django_filters.ModelChoiceFilter(
         label=_("work team"), field_name="posting__team", queryset=_teams, empty_label=_("All teams")
@@ -54,6 +56,12 @@ class LeaveFilterSet(WagtailFilterSet):
     class Meta:
         model = LeaveRequest
         fields = ["status", "approval_level"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "status" not in data:
+            data = data.copy()
+            data["status"] = LeaveStatus.PENDING
+        super().__init__(data, *args, **kwargs)
 
 
 class InspectionFilterSet(WagtailFilterSet):

@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from reports import invalidation
+        from reports import invalidation, notices
 
         invalidation.connect()
+        notices.connect()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -80,6 +81,25 @@ def overdue_reminders_send(*, filters: selectors.Filters, sender=None, today: da
     Notification.objects.bulk_create(notifications, batch_size=1000)
     transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     return len(notifications)
+
+
+@dataclass(frozen=True)
+class ReminderPreview:
+    overdue: int  # cadres overdue in the view
+    already: int  # of them, reminded today already: they are skipped
+
+    @property
+    def to_send(self) -> int:
+        return self.overdue - self.already
+
+
+def overdue_reminders_preview(*, filters: selectors.Filters, today: date | None = None) -> ReminderPreview:
+    """What `overdue_reminders_send` would do now, in two queries, for the confirmation page."""
+    today = today or timezone.localdate()
+    user_ids = selectors.overdue(filters, today=today).order_by().values("cadre__user_id").distinct()
+    overdue = user_ids.count()
+    already = ReminderLog.objects.filter(kind=ReminderKind.OVERDUE, sent_on=today, user_id__in=user_ids).count()
+    return ReminderPreview(overdue=overdue, already=already)
 
 
 def overdue_reminders_enqueue(*, params: dict, user) -> int | None:

@@ -27,8 +27,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from cadres.models import Cadre
+from courses import due_dates
 from courses.models import CourseProgress, CreditEntry, Requirement
 from courses.selectors import ancestor_paths
+from courses.selectors import grace_days as grace_days_setting
 from quizzes.models import Attempt, AttemptStatus
 from quizzes.selectors import standing_from_attempts
 from reports import rollups
@@ -48,6 +50,7 @@ class RequirementRow:
     year: int
     due_date: date
     cadre_id: int | None = None  # a personal requirement binds this cadre alone
+    created_on: date | None = None  # a cadre who joined after this gets the grace period
 
 
 def load_requirements() -> list[RequirementRow]:
@@ -55,22 +58,28 @@ def load_requirements() -> list[RequirementRow]:
     rows = (
         Requirement.objects.filter(course__live=True)
         .order_by("due_date", "pk")
-        .values_list("pk", "course_id", "unit__path", "categories", "year", "due_date", "cadre_id")
+        .values_list("pk", "course_id", "unit__path", "categories", "year", "due_date", "cadre_id", "created_at")
     )
     return [
-        RequirementRow(pk, course, path, tuple(cats or ()), year, due, cadre)
-        for pk, course, path, cats, year, due, cadre in rows
+        RequirementRow(pk, course, path, tuple(cats or ()), year, due, cadre, _local_date(created))
+        for pk, course, path, cats, year, due, cadre, created in rows
     ]
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 class RequirementIndex:
     """Requirements by unit path, answering 'which courses bind this cadre in which year, due when?'.
 
     Same rule as courses.selectors.requirements_for_cadre: a requirement on the unit or any unit
-    above it, matching the category; one per course and year, the earliest due date winning.
+    above it, matching the category; one per course and year, the earliest due date winning; the
+    winner's date then goes through courses.due_dates for the cadre's own join date.
     """
 
-    def __init__(self, requirements: Sequence[RequirementRow]) -> None:
+    def __init__(self, requirements: Sequence[RequirementRow], *, grace_days: int | None = None) -> None:
+        self.grace_days = grace_days_setting() if grace_days is None else grace_days
         self.by_path: dict[str, list[RequirementRow]] = defaultdict(list)
         self.by_cadre: dict[int, list[RequirementRow]] = defaultdict(list)
         for requirement in requirements:
@@ -78,32 +87,44 @@ class RequirementIndex:
                 self.by_path[requirement.unit_path].append(requirement)
             else:
                 self.by_cadre[requirement.cadre_id].append(requirement)
-        self._cache: dict[tuple[str, str], dict[int, dict[int, date]]] = {}
+        self._cache: dict[tuple[str, str], dict[int, dict[int, RequirementRow]]] = {}
 
-    def for_cadre(self, unit_path: str, category: str, cadre_id: int | None = None) -> dict[int, dict[int, date]]:
-        """{year: {course id: due date}}, with the cadre's personal requirements merged in."""
-        shared = self._shared(unit_path, category)
-        personal = self.by_cadre.get(cadre_id, ()) if cadre_id is not None else ()
-        if not personal:
-            return shared
-        merged = {year: dict(courses) for year, courses in shared.items()}
-        for r in personal:
-            courses = merged.setdefault(r.year, {})
-            if r.course_id not in courses or r.due_date < courses[r.course_id]:
-                courses[r.course_id] = r.due_date
-        return merged
+    def for_cadre(
+        self, unit_path: str, category: str, cadre_id: int | None = None, joined: date | None = None
+    ) -> dict[int, dict[int, date]]:
+        """{year: {course id: due date}}, with the cadre's personal requirements merged in and the
+        grace period of a cadre who `joined` after the winning requirement was made."""
+        chosen = {year: dict(courses) for year, courses in self._shared(unit_path, category).items()}
+        for r in self.by_cadre.get(cadre_id, ()) if cadre_id is not None else ():
+            courses = chosen.setdefault(r.year, {})
+            current = courses.get(r.course_id)
+            if current is None or (r.due_date, r.pk) < (current.due_date, current.pk):
+                courses[r.course_id] = r
+        return {
+            year: {course_id: self._due(r, joined) for course_id, r in courses.items()}
+            for year, courses in chosen.items()
+        }
 
-    def _shared(self, unit_path: str, category: str) -> dict[int, dict[int, date]]:
+    def _due(self, requirement: RequirementRow, joined: date | None) -> date:
+        return due_dates.cadre_due_date(
+            due=requirement.due_date,
+            requirement_created=requirement.created_on,
+            joined=joined,
+            grace_days=self.grace_days,
+            personal=requirement.cadre_id is not None,
+        )
+
+    def _shared(self, unit_path: str, category: str) -> dict[int, dict[int, RequirementRow]]:
         key = (unit_path, category)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         candidates = [r for path in ancestor_paths(unit_path) for r in self.by_path.get(path, ())]
         candidates.sort(key=lambda r: (r.due_date, r.pk))
-        result: dict[int, dict[int, date]] = defaultdict(dict)
+        result: dict[int, dict[int, RequirementRow]] = defaultdict(dict)
         for r in candidates:
             if (not r.categories or category in r.categories) and r.course_id not in result[r.year]:
-                result[r.year][r.course_id] = r.due_date
+                result[r.year][r.course_id] = r
         self._cache[key] = result = dict(result)
         return result
 
@@ -146,7 +167,7 @@ def _refresh_chunk(ids: list[int], requirements: RequirementIndex, today: date, 
         Cadre.objects.filter(pk__in=ids)
         .select_for_update(of=("self",))
         .order_by("pk")
-        .values_list("pk", "unit_id", "unit__path", "category", "rank", "active")
+        .values_list("pk", "unit_id", "unit__path", "category", "rank", "active", "user__date_joined")
     )
     old = rollups.empty()
     if with_rollups:
@@ -205,8 +226,8 @@ def _refresh_chunk(ids: list[int], requirements: RequirementIndex, today: date, 
             activity_years[cadre_id].add(year)
 
     year_rows, course_rows = [], []
-    for cadre_id, unit_id, unit_path, category, rank, active in cadres:
-        required = requirements.for_cadre(unit_path, category, cadre_id)
+    for cadre_id, unit_id, unit_path, category, rank, active, date_joined in cadres:
+        required = requirements.for_cadre(unit_path, category, cadre_id, _local_date(date_joined))
         roster = (unit_id, unit_path, category, rank, active)
         for year in sorted(required.keys() | activity_years[cadre_id] | {today.year}):
             courses = required.get(year, {})

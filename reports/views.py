@@ -16,7 +16,6 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -140,7 +139,7 @@ class DashboardView(ReportPage):
             bars_svg=charts.completion_bars(board.rows),
             trend_svg=charts.weekly_trend(board.trend),
             trail=self._trail_links(),
-            remind_url=reverse("reports_remind") + self.query(),
+            remind_url=reverse("reports_remind") + self.query(next=self.request.path),
             **kwargs,
         )
 
@@ -256,7 +255,7 @@ class OverdueReportView(ReportMixin, ReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["remind_url"] = reverse("reports_remind") + self.query()
+        context["remind_url"] = reverse("reports_remind") + self.query(next=self.request.path)
         return context
 
 
@@ -284,21 +283,42 @@ class CadreRecordView(ReportPage):
         return super().get_context_data(record=record, cadre=self.cadre, **kwargs)
 
 
-@require_POST
-def remind(request: HttpRequest) -> HttpResponse:
-    """Remind everyone overdue in the current view (in-site and email), at most once a day each."""
-    require_scope(request)
-    params = {key: request.GET.getlist(key) for key in request.GET}
-    filters_for(params, request.user)  # a unit outside the subtree is a 404 here, not a failed task
-    result = reminders.overdue_reminders_enqueue(params=params, user=request.user)
-    if result is None:
-        messages.info(request, str(REMINDERS_QUEUED))
-    else:
-        messages.success(request, str(REMINDERS_SENT) % {"count": result})
-    back = safe_next_url(request, "reports_overdue")
-    if params:
-        back += ("&" if "?" in back else "?") + urlencode(params, doseq=True)
-    return redirect(back)
+class RemindView(ReportPage):
+    """Reminding everyone overdue is one click too many to take back: the page first says how many
+    cadres the current view would remind (and how many already were today), then sends on POST.
+    A second POST sends nothing new: each cadre is reminded at most once a day (reports.reminders)."""
+
+    report_name = "overdue"
+    page_title = gettext_lazy("Remind the overdue")
+    header_icon = "mail"
+    template_name = "reports/remind_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.GET.get("export"):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def params(self) -> dict:
+        return {key: self.request.GET.getlist(key) for key in self.request.GET if key not in {"next", "p"}}
+
+    def back_url(self) -> str:
+        back = safe_next_url(self.request, "reports_overdue")
+        params = self.params()
+        return f"{back}?{urlencode(params, doseq=True)}" if params else back
+
+    def get_context_data(self, **kwargs):
+        preview = reminders.overdue_reminders_preview(filters=self.report_filters)
+        return super().get_context_data(preview=preview, back_url=self.back_url(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        params = self.params()
+        filters_for(params, request.user)  # a unit outside the subtree is a 404 here, not a failed task
+        result = reminders.overdue_reminders_enqueue(params=params, user=request.user)
+        if result is None:
+            messages.info(request, str(REMINDERS_QUEUED))
+        else:
+            messages.success(request, str(REMINDERS_SENT) % {"count": result})
+        return redirect(self.back_url())
 
 
 # ---------------------------------------------------------------------------- export jobs

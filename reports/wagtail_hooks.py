@@ -8,6 +8,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from cadres.permissions import cached_scope
 from cadres.roles import is_administrator
 from reports import audit, token_views, views
+from reports.home import OfficerHomePanel, officer_home
 
 
 class ScopedMenuItem(MenuItem):
@@ -29,7 +30,7 @@ def register_report_urls():
         path("training-reports/ranking/", views.RankingView.as_view(), name="reports_ranking"),
         path("training-reports/rotation/", views.ProgrammeReportView.as_view(), name="reports_programme"),
         path("training-reports/cadres/<int:pk>/", views.CadreRecordView.as_view(), name="reports_cadre"),
-        path("training-reports/remind/", views.remind, name="reports_remind"),
+        path("training-reports/remind/", views.RemindView.as_view(), name="reports_remind"),
         path("training-reports/exports/<int:pk>/", views.ExportJobView.as_view(), name="reports_export_job"),
         path("training-reports/exports/<int:pk>/status/", views.export_job_status, name="reports_export_job_status"),
         path("training-reports/exports/<int:pk>/file/", views.export_job_download, name="reports_export_job_download"),
@@ -61,3 +62,11 @@ def register_reports_menu():
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     audit.register_actions(actions)
+
+
+@hooks.register("construct_homepage_panels")
+def add_officer_home(request, panels):
+    """Officers and trainers open the admin on what waits for them (reports/home.py)."""
+    home = officer_home(user=request.user)
+    if home.todos or home.figures:
+        panels.append(OfficerHomePanel(home))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -60,12 +61,17 @@ def unit_child(
     return parent.add_child(code=code, name=name or code, level=level, min_on_duty=min_on_duty)
 
 
+# Factory cadres have been on the roster for years, so no requirement's grace period for newly
+# added cadres (courses/due_dates.py) applies unless a test sets `user__date_joined` itself.
+ON_THE_ROSTER_SINCE = datetime(2020, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 class CadreFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cadre
         skip_postgeneration_save = True
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(UserFactory, date_joined=ON_THE_ROSTER_SINCE)
     name = factory.Sequence(lambda n: f"干部{n}")
     gender = Gender.MALE
     birth_date = date(1985, 3, 7)

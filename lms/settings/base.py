@@ -246,3 +246,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"jianbing": {"level": "INFO"}},
 }
+
+# A cadre added to the roster after a required course was assigned has this many days from
+# the day they joined (or the assignment's own due date, if later): see courses/due_dates.py.
+REQUIRED_COURSE_GRACE_DAYS = int(os.environ.get("REQUIRED_COURSE_GRACE_DAYS", "30"))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import ListingButton
 
+from lms.redirects import safe_next_url
 from postings import selectors
 from postings.admin_views.base import ScopedModelViewSet
 from postings.exceptions import PostingsError
@@ -26,15 +28,36 @@ LEAVE_APPROVED = _("Leave approved.")
 LEAVE_REJECTED = _("Leave rejected.")
 
 
+def decide_url(leave: LeaveRequest) -> str:
+    return reverse("postings_leave:decide", args=[leave.pk])
+
+
+class LeaveActionsColumn(Column):
+    """Approve and refuse right on a pending row, with a link to the full page for a note; a
+    decided row says who decided it and when."""
+
+    cell_template_name = "postings/admin/includes/leave_actions_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        pending = instance.status == LeaveStatus.PENDING
+        context.update(
+            leave=instance,
+            pending=pending,
+            may_decide=pending and can_decide_leave(parent_context["request"].user, instance),
+            decide_url=decide_url(instance),
+            next_url=parent_context["request"].get_full_path(),
+            # A cell renders with its own context, which has no token: the row's form needs one.
+            csrf_token=get_token(parent_context["request"]),
+        )
+        return context
+
+
 class LeaveIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.status == LeaveStatus.PENDING and can_decide_leave(self.request.user, instance):
-            buttons.append(
-                ListingButton(
-                    _("Decide"), url=reverse("postings_leave:decide", args=[instance.pk]), icon_name="tick", priority=5
-                )
-            )
+            buttons.append(ListingButton(_("Decide"), url=decide_url(instance), icon_name="tick", priority=5))
         return buttons
 
 
@@ -72,7 +95,20 @@ class LeaveDecideView(WagtailAdminTemplateMixin, FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, LEAVE_APPROVED if approve else LEAVE_REJECTED)
-        return redirect("postings_leave:index")
+        return redirect(self.back_url())
+
+    def form_invalid(self, form):
+        # A refusal from a row's buttons comes back to the list with the reason, like a success does.
+        if "next" in self.request.POST and form.non_field_errors():
+            messages.error(self.request, " ".join(form.non_field_errors()))
+            return redirect(self.back_url())
+        return super().form_invalid(form)
+
+    def back_url(self) -> str:
+        """The list the decision was made from (its filters kept), or the pending list."""
+        index = reverse("postings_leave:index")
+        back = safe_next_url(self.request, index)
+        return back if back.startswith(index) else index
 
 
 class LeaveViewSet(ScopedModelViewSet):
@@ -86,13 +122,19 @@ class LeaveViewSet(ScopedModelViewSet):
     filterset_class = LeaveFilterSet
     search_fields = ["posting__cadre__name", "posting__team__name"]
     list_display = [
-        Column("cadre", label=_("cadre"), accessor="posting.cadre"),
-        Column("team", label=_("work team"), accessor="posting.team"),
-        DateColumn("starts_on", label=_("from"), sort_key="starts_on"),
-        DateColumn("ends_on", label=_("until")),
+        # The decision comes right after the name, so a phone shows it without scrolling sideways.
+        TitleColumn(
+            "cadre", label=_("cadre"), accessor="posting.cadre", get_url=decide_url, classname="w-whitespace-nowrap"
+        ),
+        LeaveActionsColumn("actions", label=_("Actions"), accessor="pk"),
+        DateColumn("starts_on", label=_("from"), sort_key="starts_on", classname="w-whitespace-nowrap"),
+        DateColumn("ends_on", label=_("until"), classname="w-whitespace-nowrap"),
         Column("days", label=_("days")),
-        Column("approval_level", label=_("decided by"), accessor="get_approval_level_display"),
+        Column("reason", label=_("reason")),
+        Column("team", label=_("work team"), accessor="posting.team"),
         Column("status", label=_("status"), accessor="get_status_display"),
+        Column("approval_level", label=_("decided by"), accessor="get_approval_level_display"),
+        DateColumn("created_at", label=_("requested at"), sort_key="created_at"),
     ]
     list_export = [
         "posting.cadre",

@@ -4,12 +4,15 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.forms import DUE_DATE_OUTSIDE_YEAR
 from courses.models import Requirement
 from tests.factories import CadreFactory, make_admin, make_course, make_officer, make_trainer, unit_child, unit_root
 
 pytestmark = pytest.mark.django_db
+
+NEXT_YEAR = timezone.localdate().year + 1  # a due date that has not passed, whenever the suite runs
 
 
 @pytest.fixture
@@ -108,8 +111,8 @@ def test_officer_assigns_a_course_to_their_unit(client, tree):
             "course": other_course.pk,
             "unit": tree["east"].pk,
             "categories": ["first_secretary", "team_member"],
-            "year": 2026,
-            "due_date": "2026-09-30",
+            "year": NEXT_YEAR,
+            "due_date": f"{NEXT_YEAR}-09-30",
         },
     )
     assert response.status_code == 302

@@ -26,6 +26,8 @@ README_SET = [
     ("scheduler-result", "The rotation scheduler's result (轮训排班)"),
     ("certificate", "A certificate (结业证书), as Chromium's PDF viewer shows it"),
     ("certificate-verify", "Anyone can check a certificate by its code (证书验证)"),
+    ("admin-home", "An officer's admin home: what waits, with counts and links (待办事项)"),
+    ("leave-list", "Leave decided from the list (请假申请): approve or refuse on the row"),
 ]
 WIDTHS = (360, 1366)
 MAX_HEIGHT = {360: 1600, 1366: 1536}

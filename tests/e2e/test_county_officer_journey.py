@@ -129,7 +129,12 @@ class ReportsTests:
 
         earlier = list(Notification.objects.values_list("pk", flat=True))  # e.g. 李明's certificate notice
         with officer.expect_navigation():
-            officer.get_by_role("button", name="提醒当前范围内所有逾期人员").click()
+            officer.get_by_role("link", name="提醒当前范围内所有逾期人员").click()
+        # A confirmation first: how many would be reminded, nothing sent yet.
+        expect(officer.get_by_text("将通过站内通知和邮件提醒 2 名逾期干部。")).to_be_visible()
+        assert not Notification.objects.exclude(pk__in=earlier).exists()
+        with officer.expect_navigation():
+            officer.get_by_role("button", name="提醒 2 名干部").click()
         expect(officer.get_by_text("已向 2 名干部发送提醒")).to_be_visible()
         reminded = set(Notification.objects.exclude(pk__in=earlier).values_list("user__username", flat=True))
         assert reminded == set(TOWNSHIP_CADRES)

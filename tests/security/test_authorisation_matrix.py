@@ -203,6 +203,10 @@ REGISTRY: dict[str, Entry] = {
     "requirements:history": admin(kwargs=obj("requirement")),
     "requirements:history_results": admin(kwargs=obj("requirement")),
     "requirements:usage": admin(kwargs=obj("requirement")),
+    # The form's live count of the cadres an assignment binds, asked for each side's township.
+    "requirements:affected": admin(
+        kwargs=lambda world, side: {}, data=lambda world, side: {"unit": world.side(side).township.pk}
+    ),
     # --- cadres ----------------------------------------------------------------------------
     "roster:index": admin(),
     "roster:index_results": admin(),
@@ -332,7 +336,9 @@ REGISTRY: dict[str, Entry] = {
     "reports_ranking": admin(),
     "reports_programme": admin(),
     "reports_cadre": admin(kwargs=cadre_of()),
-    "reports_remind": admin(officer=REDIRECT, admin=REDIRECT, method="post"),
+    # GET is the confirmation stating how many cadres would be reminded; the POST that sends is
+    # tested in tests/reports/test_remind_confirm.py.
+    "reports_remind": admin(),
     # Export jobs are made by the reports themselves; asked here with an id that names none.
     "reports_export_job": admin(kwargs=NOTHING, officer=MISSING, admin=MISSING),
     "reports_export_job_status": admin(kwargs=NOTHING, officer=MISSING, admin=MISSING),
