@@ -18,13 +18,32 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cadres.models import Cadre
 from cadres.roles import scope_for
-from rotations import selectors
+from rotations import batch_plan, selectors
 from rotations.exceptions import RotationsError
 from rotations.forms import AttendanceForm, GenerateBatchesForm, SeatAssignForm, SessionRollForm
 from rotations.models import Batch, LeaveRequest, Programme, RunStatus, ScheduleRun, Session
 from rotations.permissions import can_take_attendance
 from rotations.services import attendance, programmes, runs, scheduling
 
+NO_BATCHES = gettext_lazy("This programme has no batches yet: generate or add batches first.")
+PLACED_EVERYONE = gettext_lazy("Placed all %(placed)s cadres.")
+PLACED_SOME = gettext_lazy(
+    "Placed %(placed)s of %(population)s cadres (at most %(bound)s could be placed); see below who was not "
+    "placed and why."
+)
+DEFAULTS_FIT = gettext_lazy(
+    "Suggested from the programme: %(count)s batches of %(days)s days with %(capacity)s seats each, from "
+    "%(first)s to %(last)s, clear of public holidays: %(seats)s seats for %(people)s cadres without a seat."
+)
+DEFAULTS_TOO_SHORT = gettext_lazy(
+    "Not one batch of %(days)s days fits between %(first)s and the programme's end (%(ends)s) without "
+    "covering a public holiday: extend the programme or make the batches shorter."
+)
+DEFAULTS_NO_ONE = gettext_lazy("Nobody is in this programme's population yet: check its units and categories.")
+DEFAULTS_SEATED = gettext_lazy("The programme's batches already have a seat for everyone in its population.")
+BATCH_COVERS_HOLIDAYS = gettext_lazy(
+    "Batch %(number)s covers public holidays: %(holidays)s. Check that the training really runs on those days."
+)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 EXPORT_HEADERS = [
     gettext_lazy("Batch"),
@@ -58,12 +77,42 @@ def batch_for_attendance(request: HttpRequest, pk: int) -> Batch:
     return batch
 
 
+def holidays_text(holidays) -> str:
+    return "、".join(f"{h.name} {h.date:%Y-%m-%d}" for h in holidays)
+
+
+def defaults_message(suggestion: batch_plan.Suggestion, *, programme: Programme) -> tuple[str, str]:
+    """(level, text) saying what the generator's defaults give, or why no settings can seat everyone."""
+    if suggestion.problem is batch_plan.NoFit.TOO_SHORT:
+        return "warning", DEFAULTS_TOO_SHORT % {
+            "days": suggestion.days,
+            "first": suggestion.first_starts_on,
+            "ends": programme.ends_on,
+        }
+    if suggestion.problem is batch_plan.NoFit.NO_ONE:
+        return "warning", str(DEFAULTS_NO_ONE)
+    if suggestion.problem is batch_plan.NoFit.SEATED:
+        return "info", str(DEFAULTS_SEATED)
+    return "info", DEFAULTS_FIT % {
+        "count": suggestion.count,
+        "days": suggestion.days,
+        "capacity": suggestion.capacity,
+        "first": suggestion.slots[0].starts_on,
+        "last": suggestion.slots[-1].ends_on,
+        "seats": suggestion.seats,
+        "people": suggestion.population,
+    }
+
+
 class ProgrammePageMixin(WagtailAdminTemplateMixin):
     header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
         self.programme = programme_in_scope(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.programme.name
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
@@ -83,16 +132,26 @@ class ProgrammeScheduleView(ProgrammePageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         run = selectors.latest_run(programme=self.programme)
         current = selectors.current_run(programme=self.programme)
+        schedule = selectors.schedule_by_batch(programme=self.programme)
+        suggestion = selectors.generator_defaults(programme=self.programme, today=timezone.localdate())
+        defaults_level, defaults_text = defaults_message(suggestion, programme=self.programme)
         context.update(
             programme=self.programme,
             current_run=current,
             run_busy=current is not None and not current.is_finished,
             run_failed=current is not None and current.status == RunStatus.FAILED,
             run_status_url=reverse("rotations_programme_run_status", args=[self.programme.pk]),
-            schedule=selectors.schedule_by_batch(programme=self.programme),
-            run=run,
-            unplaced=[(row, _(row["template"]).format(**row["params"])) for row in (run.unplaced[:500] if run else [])],
-            generate_form=GenerateBatchesForm(initial={"first_starts_on": self.programme.starts_on}),
+            schedule=schedule,
+            has_batches=bool(schedule),
+            no_batches_message=NO_BATCHES,
+            run=run if schedule else None,
+            unplaced=[
+                (row, _(row["template"]).format(**row["params"]))
+                for row in (run.unplaced[:500] if run and schedule else [])
+            ],
+            generate_form=GenerateBatchesForm(initial=GenerateBatchesForm.initial_from(suggestion)),
+            defaults_level=defaults_level,
+            defaults_text=defaults_text,
         )
         return context
 
@@ -133,6 +192,9 @@ def programme_generate(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the scheduler in the background; a second click while it runs follows the same run."""
     programme = programme_in_scope(request, pk)
+    if not programme.batches.exists():
+        messages.warning(request, str(NO_BATCHES))
+        return _back(programme)
     run, started = runs.schedule_run_start(
         programme=programme, by=request.user, makeup=request.POST.get("makeup") == "1"
     )
@@ -141,14 +203,18 @@ def programme_plan(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(programme)
     run.refresh_from_db()
     if run.status == RunStatus.SUCCEEDED:  # the embedded backend has already run it
-        messages.success(
-            request,
-            _("Placed %(placed)s of %(population)s cadres (at most %(bound)s could be placed).")
-            % {"placed": run.placed, "population": run.population, "bound": run.upper_bound},
-        )
+        messages.add_message(request, *run_result_message(run))
     elif run.status == RunStatus.FAILED:
         messages.error(request, _("The scheduler failed; nothing was changed. Try again, or ask an administrator."))
     return _back(programme)
+
+
+def run_result_message(run: ScheduleRun) -> tuple[int, str]:
+    """(message level, text) for a finished run: success only when everyone was placed."""
+    counts = {"placed": run.placed, "population": run.population, "bound": run.upper_bound}
+    if run.placed == run.population:
+        return messages.SUCCESS, PLACED_EVERYONE % counts
+    return messages.WARNING, PLACED_SOME % counts
 
 
 def run_as_json(run: ScheduleRun | None) -> dict:

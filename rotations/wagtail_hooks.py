@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,13 +12,14 @@ from wagtail.permissions import register_permission_policy
 from cadres.roles import scope_for
 from rotations import admin_views, checkin_views, selectors
 from rotations.forms import BatchForm, ProgrammeForm, UnavailabilityForm
-from rotations.models import Batch, Programme, Unavailability
-from rotations.permissions import SubtreePermissionPolicy
+from rotations.models import Batch, Holiday, Programme, Unavailability
+from rotations.permissions import AdministratorsOnlyPolicy, SubtreePermissionPolicy
 from rotations.services import programmes
 
 register_permission_policy(Programme, SubtreePermissionPolicy(Programme, path_lookup="unit__path"))
 register_permission_policy(Batch, SubtreePermissionPolicy(Batch, path_lookup="programme__unit__path"))
 register_permission_policy(Unavailability, SubtreePermissionPolicy(Unavailability, path_lookup="cadre__unit__path"))
+register_permission_policy(Holiday, AdministratorsOnlyPolicy(Holiday))
 
 
 class ScheduleColumn(Column):
@@ -80,9 +82,28 @@ class ProgrammeViewSet(ModelViewSet):
 
 def _with_sessions(view_class):
     class WithSessions(view_class):
+        def get_initial(self):
+            """`?programme=<pk>` (the schedule page's "add a batch" link) preselects the programme."""
+            initial = super().get_initial()
+            wanted = self.request.GET.get("programme", "")
+            programme = None
+            if wanted.isdigit():
+                programme = selectors.programmes_in_scope(scope=scope_for(self.request.user)).filter(pk=wanted).first()
+            if programme is not None:
+                last = programme.batches.order_by("-number").values_list("number", flat=True).first() or 0
+                initial.update(programme=programme.pk, number=last + 1)
+            return initial
+
         def save_instance(self):
             batch = super().save_instance()
             programmes.batch_sessions_sync(batch=batch)
+            holidays = selectors.holidays_covered(starts_on=batch.starts_on, ends_on=batch.ends_on)
+            if holidays:
+                messages.warning(
+                    self.request,
+                    admin_views.BATCH_COVERS_HOLIDAYS
+                    % {"number": batch.number, "holidays": admin_views.holidays_text(holidays)},
+                )
             return batch
 
     WithSessions.__name__ = view_class.__name__
@@ -126,9 +147,24 @@ class UnavailabilityViewSet(ModelViewSet):
         return UnavailabilityForm
 
 
+class HolidayViewSet(ModelViewSet):
+    """The national holiday calendar (节假日): one row per day off or make-up working day, kept by administrators."""
+
+    model = Holiday
+    icon = "date"
+    menu_label = _("Public holidays")
+    menu_order = 253
+    add_to_admin_menu = True
+    name = "rotations_holiday"
+    list_display = [TitleColumn("date", label=_("Date"), url_name="rotations_holiday:edit"), "name", "is_workday"]
+    list_filter = ["is_workday"]
+    form_fields = ["date", "name", "is_workday"]
+    search_fields = None
+
+
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [ProgrammeViewSet(), BatchViewSet(), UnavailabilityViewSet()]
+    return [ProgrammeViewSet(), BatchViewSet(), UnavailabilityViewSet(), HolidayViewSet()]
 
 
 @hooks.register("register_admin_urls")
