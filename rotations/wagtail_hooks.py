@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from cadres.roles import scope_for
-from rotations import admin_views, checkin_views, selectors
+from rotations import admin_views, checkin_views, selectors, subtree_views
 from rotations.forms import BatchForm, ProgrammeForm, UnavailabilityForm
 from rotations.models import Batch, Holiday, Programme, Unavailability
 from rotations.permissions import AdministratorsOnlyPolicy, SubtreePermissionPolicy
@@ -181,6 +181,16 @@ def register_admin_urls():
         path(f"{base}run-status/", admin_views.programme_run_status, name="rotations_programme_run_status"),
         path("rotations/batches/", admin_views.TrainerBatchesView.as_view(), name="rotations_batches"),
         path(
+            "rotations/our-cadres/batches/",
+            subtree_views.OurCadresBatchesView.as_view(),
+            name="rotations_our_cadres_batches",
+        ),
+        path(
+            "rotations/our-cadres/batches/<int:pk>/",
+            subtree_views.OurCadresBatchView.as_view(),
+            name="rotations_our_cadres_batch",
+        ),
+        path(
             "rotations/batches/<int:pk>/attendance/",
             admin_views.BatchAttendanceView.as_view(),
             name="rotations_batch_attendance",
@@ -208,3 +218,15 @@ class BatchesMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_batches_menu_item():
     return BatchesMenuItem(_("Training batches"), reverse("rotations_batches"), icon_name="list-ul", order=252)
+
+
+class OfficersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return not scope_for(request.user).nothing
+
+
+@hooks.register("register_admin_menu_item")
+def register_our_cadres_menu_item():
+    return OfficersMenuItem(
+        _("Our cadres' batches"), reverse("rotations_our_cadres_batches"), icon_name="group", order=254
+    )
