@@ -39,6 +39,15 @@ DEFAULTS_TOO_SHORT = gettext_lazy(
     "Not one batch of %(days)s days fits between %(first)s and the programme's end (%(ends)s) without "
     "covering a public holiday: extend the programme or make the batches shorter."
 )
+DEFAULTS_FLOOR = gettext_lazy(
+    "Units must keep people on duty, so at least %(needed)s batches are needed to seat everyone, and only "
+    "%(fit)s batches of %(days)s days fit in the programme clear of public holidays. The settings below "
+    "place as many as they can: extend the programme or make the batches shorter."
+)
+DEFAULTS_NO_SPARE = gettext_lazy(
+    "Some units of the population must keep all their people on duty, so the scheduler cannot place them "
+    "whatever the batches: check those units' on-duty minimum. The settings below seat everyone else."
+)
 DEFAULTS_NO_ONE = gettext_lazy("Nobody is in this programme's population yet: check its units and categories.")
 DEFAULTS_SEATED = gettext_lazy("The programme's batches already have a seat for everyone in its population.")
 BATCH_COVERS_HOLIDAYS = gettext_lazy(
@@ -93,6 +102,14 @@ def defaults_message(suggestion: batch_plan.Suggestion, *, programme: Programme)
         return "warning", str(DEFAULTS_NO_ONE)
     if suggestion.problem is batch_plan.NoFit.SEATED:
         return "info", str(DEFAULTS_SEATED)
+    if suggestion.problem is batch_plan.NoFit.FLOOR:
+        return "warning", DEFAULTS_FLOOR % {
+            "needed": suggestion.min_batches,
+            "fit": suggestion.count,
+            "days": suggestion.days,
+        }
+    if suggestion.problem is batch_plan.NoFit.NO_SPARE:
+        return "warning", str(DEFAULTS_NO_SPARE)
     return "info", DEFAULTS_FIT % {
         "count": suggestion.count,
         "days": suggestion.days,

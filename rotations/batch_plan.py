@@ -80,6 +80,8 @@ class NoFit(StrEnum):
     TOO_SHORT = "too_short"  # not one batch of the length fits between the dates
     NO_ONE = "no_one"  # nobody needs a seat
     SEATED = "seated"  # the existing batches already offer a seat for everyone
+    FLOOR = "floor"  # units must keep people on duty: more batches are needed than fit
+    NO_SPARE = "no_spare"  # a unit must keep all its people on duty, so none of them can be placed
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Suggestion:
     slots: list[Slot] = field(default_factory=list)
     problem: NoFit | None = None
     population: int = 0  # the people the settings are to seat
+    min_batches: int = 1  # fewest batches that let every unit keep its floor on duty
 
     @property
     def seats(self) -> int:
@@ -106,12 +109,15 @@ def suggest(
     calendar: Calendar,
     days: int = DEFAULT_DAYS,
     capacity: int = DEFAULT_CAPACITY,
+    min_batches: int = 1,
 ) -> Suggestion:
     """Settings for the batch generator that seat `population` inside `starts_on`–`ends_on`.
 
     Batches of `days` days (shortened when the programme is shorter) of up to `capacity` seats,
     as few as seat everyone, spread evenly over the programme so that a unit's people are not all
     away at once; when back-to-back batches still cannot seat everyone, each batch gets more seats.
+    `min_batches` is the fewest batches that let every unit keep its floor on duty (see
+    `batches_for_floors`); when not that many fit, the suggestion fits as many as it can and says so.
     """
     days = max(1, min(days, (ends_on - starts_on).days + 1))
     packed = batch_slots(
@@ -127,10 +133,12 @@ def suggest(
     if population <= 0:
         return Suggestion(days=days, first_starts_on=packed[0].starts_on, capacity=capacity, problem=NoFit.NO_ONE)
     capacity = max(1, min(capacity, population))
-    count = math.ceil(population / capacity)
+    count = max(math.ceil(population / capacity), min_batches)
+    problem = None
     if count > len(packed):
+        problem = NoFit.FLOOR if min_batches > len(packed) else None
         count = len(packed)
-        capacity = math.ceil(population / count)
+        capacity = max(capacity, math.ceil(population / count))
     first = packed[0].starts_on
     # Spread the batches evenly, then close up until every one of them fits around the days off.
     span = (ends_on - first).days + 1
@@ -150,4 +158,18 @@ def suggest(
         first_starts_on=first,
         slots=slots,
         population=population,
+        min_batches=min_batches,
+        problem=problem,
     )
+
+
+def batches_for_floors(units: Iterable[tuple[int, int]]) -> int:
+    """The fewest batches (none overlapping) that seat every unit's people while it keeps its floor:
+    for each unit, (people to train, how many it may spare at a time). 0 when a unit can spare nobody."""
+    needed = 1
+    for people, spare in units:
+        if people and not spare:
+            return 0
+        if people:
+            needed = max(needed, math.ceil(people / spare))
+    return needed

@@ -137,7 +137,10 @@ class GenerateBatchesForm(forms.Form):
     days = forms.IntegerField(label=_("Days per batch"), min_value=1, max_value=60, initial=5)
     every_days = forms.IntegerField(label=_("A new batch every (days)"), min_value=1, max_value=365, initial=14)
     capacity = forms.IntegerField(label=_("Seats per batch"), min_value=1, max_value=10_000, initial=60)
-    first_starts_on = forms.DateField(label=_("First batch starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input only takes ISO dates: the Chinese locale's 2030/03/02 would leave it empty.
+    first_starts_on = forms.DateField(
+        label=_("First batch starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     skip_weekends = forms.BooleanField(
         label=_("Train on working days only"),
         required=False,

@@ -330,7 +330,14 @@ def generator_defaults(*, programme: Programme, today: date) -> batch_plan.Sugge
     starts_on = max(programme.starts_on, today + timedelta(days=1))
     if starts_on > programme.ends_on:
         return batch_plan.Suggestion(first_starts_on=starts_on, problem=batch_plan.NoFit.TOO_SHORT)
-    people = population(programme=programme).count()
+    per_unit = dict(population(programme=programme).order_by().values_list("unit_id").annotate(n=Count("pk")))
+    people = sum(per_unit.values())
+    sizes = unit_sizes(unit_ids=per_unit)
+    floors = dict(OrgUnit.objects.filter(pk__in=per_unit).values_list("pk", "min_on_duty"))
+    # A unit may only send so many at a time: enough batches that each unit's people fit, its floor kept.
+    min_batches = batch_plan.batches_for_floors(
+        (n, scheduler.spare(sizes.get(unit_id, n), floors.get(unit_id))) for unit_id, n in per_unit.items()
+    )
     # Seats the programme's batches already offer are not asked for again.
     offered = sum(programme.batches.values_list("capacity", flat=True))
     suggestion = batch_plan.suggest(
@@ -338,7 +345,10 @@ def generator_defaults(*, programme: Programme, today: date) -> batch_plan.Sugge
         ends_on=programme.ends_on,
         population=max(0, people - offered),
         calendar=holiday_calendar(starts_on=starts_on, ends_on=programme.ends_on),
+        min_batches=max(1, min_batches),
     )
     if people and suggestion.problem is batch_plan.NoFit.NO_ONE:
         return replace(suggestion, problem=batch_plan.NoFit.SEATED)
+    if min_batches == 0 and suggestion.problem is None:
+        return replace(suggestion, problem=batch_plan.NoFit.NO_SPARE)
     return suggestion

@@ -2,7 +2,15 @@
 
 from datetime import date, timedelta
 
-from rotations.batch_plan import Calendar, NoFit, Slot, batch_slots, first_clear_start, suggest
+from rotations.batch_plan import (
+    Calendar,
+    NoFit,
+    Slot,
+    batch_slots,
+    batches_for_floors,
+    first_clear_start,
+    suggest,
+)
 
 NEW_YEAR_2027 = Calendar(holidays=frozenset({date(2027, 1, 1)}))
 SPRING_2026 = Calendar(
@@ -121,3 +129,23 @@ class SuggestTests:
     def test_nobody_to_seat_is_a_problem_not_a_plan(self):
         s = suggest(starts_on=date(2026, 3, 2), ends_on=date(2026, 6, 30), population=0, calendar=Calendar())
         assert s.problem is NoFit.NO_ONE and s.count == 0
+
+
+class FloorTests:
+    def test_a_unit_that_may_spare_three_of_its_five_needs_two_batches(self):
+        assert batches_for_floors([(5, 3), (3, 2)]) == 2
+
+    def test_a_unit_that_can_spare_nobody_can_never_be_seated(self):
+        assert batches_for_floors([(5, 3), (2, 0)]) == 0
+
+    def test_the_suggestion_has_enough_batches_for_every_unit_to_keep_its_floor(self):
+        s = suggest(
+            starts_on=date(2026, 3, 2), ends_on=date(2026, 4, 30), population=8, calendar=Calendar(), min_batches=2
+        )
+        assert s.problem is None and s.count == 2 and s.seats >= 8
+
+    def test_when_too_few_batches_fit_for_the_floors_the_suggestion_says_so(self):
+        s = suggest(
+            starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 11), population=8, calendar=Calendar(), min_batches=3
+        )
+        assert (s.problem, s.count, s.min_batches) == (NoFit.FLOOR, 2, 3)

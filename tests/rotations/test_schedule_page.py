@@ -50,6 +50,7 @@ class ZeroBatchesTests(SchedulePageSetup):
         response = self.client.get(self.schedule_url)
         self.assertContains(response, "该计划还没有期次，请先生成或添加期次")
         self.assertContains(response, "help-warning")
+        self.assertContains(response, "data-no-batches-actions")
         self.assertContains(response, 'href="#generate"')
         self.assertContains(response, f"{reverse('rotations_batch:add')}?programme={self.programme.pk}")
         self.assertNotContains(response, "已满")
@@ -136,6 +137,8 @@ class GeneratorDefaultsTests(SchedulePageSetup):
         response = self.client.get(self.schedule_url)
         suggestion = response.context["generate_form"].initial
         self.assertEqual(suggestion["first_starts_on"], date(2030, 3, 2))
+        # The browser's date input only shows an ISO date.
+        self.assertContains(response, 'name="first_starts_on" value="2030-03-02"')
         with translation.override("zh-hans"):
             text, _level = response.context["defaults_text"], response.context["defaults_level"]
         self.assertIn("120", text)
@@ -150,6 +153,15 @@ class GeneratorDefaultsTests(SchedulePageSetup):
         self.assertEqual(
             response.context["defaults_text"],
             zh(admin_views.DEFAULTS_TOO_SHORT) % {"days": 3, "first": date(2030, 3, 2), "ends": date(2030, 3, 4)},
+        )
+
+    def test_a_programme_too_short_for_the_units_floors_says_so(self):
+        self.programme.ends_on = date(2030, 3, 8)  # one five-day batch; each team may spare 29 of its 30
+        self.programme.save()
+        response = self.client.get(self.schedule_url)
+        self.assertEqual(response.context["defaults_level"], "warning")
+        self.assertEqual(
+            response.context["defaults_text"], zh(admin_views.DEFAULTS_FLOOR) % {"needed": 2, "fit": 1, "days": 5}
         )
 
     def test_existing_batches_count_towards_the_seats_already_offered(self):
