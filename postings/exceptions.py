@@ -10,6 +10,10 @@ class NotPosted(PostingsError):
     pass
 
 
+class AtTraining(PostingsError):
+    """The cadre is away at a training batch today (参训), so they are not in the village."""
+
+
 class LeaveRefused(PostingsError):
     pass
 

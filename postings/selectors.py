@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from cadres.models import Cadre, OrgUnit, UnitLevel
 from cadres.roles import Scope
 from courses.selectors import ancestor_paths
 from postings import rules
 from postings.models import CheckIn, Flag, Inspection, LeaveRequest, LeaveStatus, Posting, PostingRuleSet
-from rotations.models import Batch, Outcome, Seat
+from rotations.models import Attendance, AttendanceStatus, Batch, Outcome, Seat
+
+# Marks that put a cadre in the classroom: those days they are away at training (参训).
+AT_TRAINING = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 
 
 def in_scope(queryset: QuerySet, *, scope: Scope, path_lookup: str) -> QuerySet:
@@ -165,9 +168,27 @@ def postings_with_presence(*, scope: Scope, month: tuple[date, date], year: tupl
     )
 
 
+def training_days_by_posting(*, posting_ids: list[int], period: tuple[date, date]) -> dict[int, set[date]]:
+    """Per posting, the days within `period` its cadre attended a training batch (参训) and did not
+    check in to the village (one query): excused absence, like approved leave."""
+    checked_in = CheckIn.objects.filter(cadre_id=OuterRef("cadre_id"), day=OuterRef("session__date"))
+    days: dict[int, set[date]] = {}
+    for posting_id, day in (
+        Attendance.objects.filter(
+            cadre__postings__pk__in=posting_ids, session__date__range=period, status__in=AT_TRAINING
+        )
+        .exclude(Exists(checked_in))
+        .values_list("cadre__postings__pk", "session__date")
+        .distinct()
+    ):
+        days.setdefault(posting_id, set()).add(day)
+    return days
+
+
 def leave_off_by_posting(*, posting_ids: list[int], period: tuple[date, date]) -> dict[int, frozenset[date]]:
-    """Per posting, the days of approved leave within `period` without a check-in (two queries,
-    none for no postings): the days `rules.assess_presence` takes out of the days required."""
+    """Per posting, the excused days within `period` (three queries, none for no postings): days of
+    approved leave without a check-in, and days away at a training batch (参训) without one. These are
+    the days `rules.assess_presence` takes out of the days required."""
     if not posting_ids:
         return {}
     ranges: dict[int, list[tuple[date, date]]] = {}
@@ -189,10 +210,37 @@ def leave_off_by_posting(*, posting_ids: list[int], period: tuple[date, date]) -
         .distinct()
     ):
         back_early.setdefault(posting_id, set()).add(day)
-    return {
+    excused = {
         posting_id: rules.leave_days_off(posting_ranges, back_early.get(posting_id, set()))
         for posting_id, posting_ranges in ranges.items()
     }
+    for posting_id, days in training_days_by_posting(posting_ids=posting_ids, period=period).items():
+        excused[posting_id] = excused.get(posting_id, frozenset()) | frozenset(days)
+    return excused
+
+
+def training_seat_on(*, cadre: Cadre, day: date) -> Seat | None:
+    """The seat of a batch running on `day` that the cadre is away at (参训): they have attended it by
+    `day` and have no approved training leave for `day`. None when they are not at training."""
+    attended = Attendance.objects.filter(
+        cadre_id=OuterRef("cadre_id"),
+        session__batch_id=OuterRef("batch_id"),
+        session__date__lte=day,
+        status__in=AT_TRAINING,
+    )
+    on_leave = Attendance.objects.filter(
+        cadre_id=OuterRef("cadre_id"),
+        session__batch_id=OuterRef("batch_id"),
+        session__date=day,
+        status=AttendanceStatus.LEAVE,
+    )
+    return (
+        Seat.objects.filter(cadre=cadre, batch__starts_on__lte=day, batch__ends_on__gte=day)
+        .filter(Exists(attended))
+        .exclude(Exists(on_leave))
+        .select_related("batch", "programme")
+        .first()
+    )
 
 
 def check_in_days(*, cadre: Cadre, start: date, end: date) -> list[date]:
@@ -207,6 +255,7 @@ class VillageSummary:
     month: rules.Presence | None
     year: rules.Presence | None
     leave_requests: list[LeaveRequest]
+    training_today: Seat | None = None  # the batch the cadre is away at today (参训), if any
 
 
 def village_summary(*, cadre: Cadre, today: date) -> VillageSummary:
@@ -238,6 +287,7 @@ def village_summary(*, cadre: Cadre, today: date) -> VillageSummary:
         month=assess(month, posting_rules.days_per_month),
         year=assess(year, posting_rules.days_per_year),
         leave_requests=list(posting.leave_requests.order_by("-starts_on", "-pk")[:20]),
+        training_today=training_seat_on(cadre=cadre, day=today),
     )
 
 

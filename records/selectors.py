@@ -19,7 +19,7 @@ from courses.selectors import yearly_target_hours
 from quizzes.models import Attempt, AttemptStatus
 from records import rules
 from records.models import Certificate, CertificateKind, CertificateZip, ClaimStatus, CreditRule, OutsideClaim
-from rotations.models import Batch, Outcome, Seat, Session
+from rotations.models import Attendance, AttendanceStatus, Batch, Outcome, Seat, Session
 
 # What `secrets.token_urlsafe` writes (records.services.certificates), at most the field's length.
 VERIFICATION_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
@@ -197,6 +197,20 @@ def quiz_results(*, cadre: Cadre, year: int) -> list[QuizResult]:
     return results
 
 
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
+
+
+def attended_session_ids(*, cadre: Cadre, batch_ids: list[int]) -> set[int]:
+    """The sessions of these batches the cadre was in the classroom for (one query, none for no batches)."""
+    if not batch_ids:
+        return set()
+    return set(
+        Attendance.objects.filter(cadre=cadre, session__batch_id__in=batch_ids, status__in=ATTENDED).values_list(
+            "session_id", flat=True
+        )
+    )
+
+
 def learning_record(*, cadre: Cadre, year: int, today: date) -> LearningRecord:
     """Everything of one cadre's year: ledger, courses, quizzes, batches, certificates, claims."""
     start, end = year_bounds(year)
@@ -212,12 +226,16 @@ def learning_record(*, cadre: Cadre, year: int, today: date) -> LearningRecord:
     )
     seats = list(
         Seat.objects.filter(cadre=cadre, batch__starts_on__year=year)
-        .select_related("batch", "programme")
-        .prefetch_related(Prefetch("batch__sessions", queryset=Session.objects.only("batch_id", "date")))
+        .select_related("batch", "programme", "credit_entry")
+        .prefetch_related(Prefetch("batch__sessions", queryset=Session.objects.only("batch_id", "date", "hours")))
         .order_by("batch__starts_on")
     )
+    attended = attended_session_ids(cadre=cadre, batch_ids=[seat.batch_id for seat in seats])
     for seat in seats:
-        seat.training_days = len({s.date for s in seat.batch.sessions.all()})
+        sessions = seat.batch.sessions.all()
+        seat.training_days = len({s.date for s in sessions})
+        seat.session_hours = sum((s.hours for s in sessions), Decimal(0))
+        seat.attended_hours = sum((s.hours for s in sessions if s.pk in attended), Decimal(0))
     certificates = list(cadre.certificates.filter(completed_on__year=year).order_by("completed_on", "pk"))
     issued_courses = {c.course_id for c in certificates if c.kind == CertificateKind.COURSE}
     issued_programmes = {c.programme_id for c in certificates if c.kind == CertificateKind.PROGRAMME}

@@ -16,6 +16,7 @@ from cadres.permissions import cached_scope
 from reports import selectors
 from reports.exports import Export, Table
 from reports.forms import ReportFilterForm
+from reports.people import people_export
 
 PERCENT = "（%）"
 
@@ -290,6 +291,7 @@ BUILDERS: dict[str, Callable[[dict, object], Export]] = {
     "overdue": overdue_export,
     "programme": programme_export,
     "cadre": cadre_export,
+    "people": people_export,
 }
 
 

@@ -8,6 +8,7 @@ or cadre outside the subtree is a 404, and all numbers are narrowed to the chose
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -26,7 +27,7 @@ from cadres.permissions import cached_scope
 from cadres.selectors import unit_names_by_path
 from lms.private_files import private_file_response
 from lms.redirects import safe_next_url
-from reports import charts, reminders, selectors
+from reports import charts, people, reminders, selectors
 from reports.exports import XLSX_CONTENT_TYPE, export_job_create, inline_limit, xlsx_tempfile
 from reports.forms import ReportFilterForm
 from reports.models import ExportJob
@@ -125,15 +126,35 @@ class ReportPage(ReportMixin, WagtailAdminTemplateMixin, TemplateView):
 
 
 class DashboardView(ReportPage):
-    report_name = "dashboard"
     page_title = gettext_lazy("Completion")
     header_icon = "dashboard"
     template_name = "reports/dashboard.html"
+    people_per_page = 50
+
+    @property
+    def report_name(self) -> str:
+        """`?people=1` exports the people of the selection; otherwise the unit table."""
+        return "people" if self.request.GET.get("people") == "1" else "dashboard"
+
+    def people_page(self, board):
+        """The people of the selection, a page at a time: at a unit with no units below it, or on request."""
+        at_leaf = self.report_filters.unit is not None and not any(row.unit for row in board.rows)
+        if not (at_leaf or self.request.GET.get("people") == "1"):
+            return None
+        page = Paginator(people.people_rows(self.report_filters), self.people_per_page).get_page(
+            self.request.GET.get("p")
+        )
+        page.people = people.people(self.report_filters, page.object_list)
+        return page
 
     def get_context_data(self, **kwargs):
         board = selectors.dashboard(self.report_filters)
         codes = {row.unit.path: row.unit.code for row in board.rows if row.unit}
+        people_page = self.people_page(board)
         return super().get_context_data(
+            people_page=people_page,
+            people_url=self.query(people="1"),
+            people_export_url=self.query(people="1", export="xlsx"),
             board=board,
             rows=[(row, self.query(unit=codes[row.unit.path]) if row.unit else None) for row in board.rows],
             bars_svg=charts.completion_bars(board.rows),

@@ -23,6 +23,21 @@ from rotations.exceptions import RotationsError
 from rotations.forms import AttendanceForm, GenerateBatchesForm, SeatAssignForm, SessionRollForm
 from rotations.models import Batch, LeaveRequest, Programme, RunStatus, ScheduleRun, Session
 from rotations.permissions import can_take_attendance
+from rotations.schedule_messages import (  # noqa: F401 - the page's messages, asserted by tests as admin_views.*
+    BATCH_COVERS_HOLIDAYS,
+    DEFAULTS_FIT,
+    DEFAULTS_FLOOR,
+    DEFAULTS_NO_ONE,
+    DEFAULTS_NO_SPARE,
+    DEFAULTS_SEATED,
+    DEFAULTS_TOO_SHORT,
+    NO_BATCHES,
+    PLACED_EVERYONE,
+    PLACED_SOME,
+    defaults_message,
+    holidays_text,
+    run_result_message,
+)
 from rotations.services import attendance, programmes, runs, scheduling
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -65,6 +80,9 @@ class ProgrammePageMixin(WagtailAdminTemplateMixin):
         self.programme = programme_in_scope(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    def get_page_subtitle(self):
+        return self.programme.name
+
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
             {"url": reverse("rotations_programme:index"), "label": _("Rotation programmes")},
@@ -83,16 +101,26 @@ class ProgrammeScheduleView(ProgrammePageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         run = selectors.latest_run(programme=self.programme)
         current = selectors.current_run(programme=self.programme)
+        schedule = selectors.schedule_by_batch(programme=self.programme)
+        suggestion = selectors.generator_defaults(programme=self.programme, today=timezone.localdate())
+        defaults_level, defaults_text = defaults_message(suggestion, programme=self.programme)
         context.update(
             programme=self.programme,
             current_run=current,
             run_busy=current is not None and not current.is_finished,
             run_failed=current is not None and current.status == RunStatus.FAILED,
             run_status_url=reverse("rotations_programme_run_status", args=[self.programme.pk]),
-            schedule=selectors.schedule_by_batch(programme=self.programme),
-            run=run,
-            unplaced=[(row, _(row["template"]).format(**row["params"])) for row in (run.unplaced[:500] if run else [])],
-            generate_form=GenerateBatchesForm(initial={"first_starts_on": self.programme.starts_on}),
+            schedule=schedule,
+            has_batches=bool(schedule),
+            no_batches_message=NO_BATCHES,
+            run=run if schedule else None,
+            unplaced=[
+                (row, _(row["template"]).format(**row["params"]))
+                for row in (run.unplaced[:500] if run and schedule else [])
+            ],
+            generate_form=GenerateBatchesForm(initial=GenerateBatchesForm.initial_from(suggestion)),
+            defaults_level=defaults_level,
+            defaults_text=defaults_text,
         )
         return context
 
@@ -133,6 +161,9 @@ def programme_generate(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the scheduler in the background; a second click while it runs follows the same run."""
     programme = programme_in_scope(request, pk)
+    if not programme.batches.exists():
+        messages.warning(request, str(NO_BATCHES))
+        return _back(programme)
     run, started = runs.schedule_run_start(
         programme=programme, by=request.user, makeup=request.POST.get("makeup") == "1"
     )
@@ -141,11 +172,7 @@ def programme_plan(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(programme)
     run.refresh_from_db()
     if run.status == RunStatus.SUCCEEDED:  # the embedded backend has already run it
-        messages.success(
-            request,
-            _("Placed %(placed)s of %(population)s cadres (at most %(bound)s could be placed).")
-            % {"placed": run.placed, "population": run.population, "bound": run.upper_bound},
-        )
+        messages.add_message(request, *run_result_message(run))
     elif run.status == RunStatus.FAILED:
         messages.error(request, _("The scheduler failed; nothing was changed. Try again, or ask an administrator."))
     return _back(programme)

@@ -138,9 +138,32 @@ class GenerateBatchesForm(forms.Form):
     days = forms.IntegerField(label=_("Days per batch"), min_value=1, max_value=60, initial=5)
     every_days = forms.IntegerField(label=_("A new batch every (days)"), min_value=1, max_value=365, initial=14)
     capacity = forms.IntegerField(label=_("Seats per batch"), min_value=1, max_value=10_000, initial=60)
-    first_starts_on = forms.DateField(label=_("First batch starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input only takes ISO dates: the Chinese locale's 2030/03/02 would leave it empty.
+    first_starts_on = forms.DateField(
+        label=_("First batch starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    skip_weekends = forms.BooleanField(
+        label=_("Train on working days only"),
+        required=False,
+        help_text=_(
+            "Batches then avoid weekends too, except make-up working days. Public holidays are always avoided."
+        ),
+    )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     what_to_bring = forms.CharField(label=_("What to bring"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @classmethod
+    def initial_from(cls, suggestion) -> dict:
+        """The form's starting values from `rotations.batch_plan.Suggestion` (the programme's own defaults)."""
+        initial = {
+            "days": suggestion.days,
+            "every_days": suggestion.every_days,
+            "capacity": suggestion.capacity,
+            "first_starts_on": suggestion.first_starts_on,
+        }
+        if suggestion.count:
+            initial["count"] = suggestion.count
+        return initial
 
 
 class SeatAssignForm(forms.Form):

@@ -341,3 +341,27 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Holiday(models.Model):
+    """A day of the national holiday calendar: a public holiday, or a make-up working day (调休上班).
+
+    Batches are not generated across holidays, and a batch that covers one is flagged; administrators
+    keep the calendar as the State Council publishes each year's arrangement.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=60, help_text=_("For example 元旦 or 春节."))
+    is_workday = models.BooleanField(
+        _("make-up working day"),
+        default=False,
+        help_text=_("Ticked: a weekend day worked in exchange for a holiday (调休上班), so training may run."),
+    )
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"

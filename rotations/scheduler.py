@@ -106,6 +106,7 @@ class Reason(StrEnum):
     UNAVAILABLE_THROUGHOUT = "unavailable_throughout"
     UNIT_FLOOR = "unit_floor"
     BATCHES_FULL = "batches_full"
+    NO_BATCHES = "no_batches"  # the programme has no batch to place anyone in
     FULL_OR_FLOOR = "full_or_floor"
 
 
@@ -475,7 +476,7 @@ def schedule(
         at_floor = [b for b in fitting if unit_room[b] <= 0]
         full_batches = [b for b in fitting if is_full[b]]
         if not n_batches:
-            reason = Reason.BATCHES_FULL  # no batch at all: no seat anywhere
+            reason = Reason.NO_BATCHES  # not full batches: there is no batch at all
         elif not fitting:
             reason = Reason.UNAVAILABLE_THROUGHOUT
         elif spares[u] == 0 or len(at_floor) == len(fitting):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cadres.models import Cadre, OrgUnit
 from cadres.roles import Scope
-from rotations import scheduler
+from rotations import batch_plan, scheduler
 from rotations.models import (
     Attendance,
     Batch,
+    Holiday,
     LeaveRequest,
     LeaveStatus,
     Notice,
@@ -101,18 +102,42 @@ def batches_with_counts(*, programme: Programme) -> QuerySet[Batch]:
     return programme.batches.annotate(seated=Count("seats", distinct=True)).order_by("starts_on", "number")
 
 
+def holiday_calendar(*, starts_on: date, ends_on: date, skip_weekends: bool = False) -> batch_plan.Calendar:
+    """The holiday calendar between two dates, as the batch generator takes it (one query)."""
+    rows = Holiday.objects.filter(date__range=(starts_on, ends_on)).values_list("date", "is_workday")
+    return batch_plan.Calendar(
+        holidays=frozenset(day for day, workday in rows if not workday),
+        workdays=frozenset(day for day, workday in rows if workday),
+        skip_weekends=skip_weekends,
+    )
+
+
+def holidays_covered(*, starts_on: date, ends_on: date) -> list[Holiday]:
+    """The public holidays (not the make-up working days) from `starts_on` to `ends_on`."""
+    return list(Holiday.objects.filter(date__range=(starts_on, ends_on), is_workday=False).order_by("date"))
+
+
 @dataclass
 class BatchSchedule:
     batch: Batch
     seats: list[Seat]
+    holidays: list[Holiday] = field(default_factory=list)  # public holidays the batch covers
 
 
 def schedule_by_batch(*, programme: Programme) -> list[BatchSchedule]:
     seats = Seat.objects.select_related("cadre", "cadre__unit").order_by("cadre__unit__path", "cadre__name", "pk")
-    batches = programme.batches.order_by("starts_on", "number").prefetch_related(
-        Prefetch("seats", queryset=seats, to_attr="seat_list")
+    batches = list(
+        programme.batches.order_by("starts_on", "number").prefetch_related(
+            Prefetch("seats", queryset=seats, to_attr="seat_list")
+        )
     )
-    return [BatchSchedule(batch=b, seats=b.seat_list) for b in batches]
+    holidays = (
+        holidays_covered(starts_on=batches[0].starts_on, ends_on=max(b.ends_on for b in batches)) if batches else []
+    )
+    return [
+        BatchSchedule(batch=b, seats=b.seat_list, holidays=[h for h in holidays if b.starts_on <= h.date <= b.ends_on])
+        for b in batches
+    ]
 
 
 @dataclass
@@ -297,3 +322,33 @@ def my_rotation(*, cadre: Cadre) -> tuple[list[MySeat], list[Notice]]:
     ]
     notices = list(Notice.objects.filter(cadre=cadre).select_related("programme")[:10])
     return mine, notices
+
+
+def generator_defaults(*, programme: Programme, today: date) -> batch_plan.Suggestion:
+    """Settings for the batch generator derived from the programme: its dates (from tomorrow at the
+    earliest, as the scheduler only fills batches not yet begun), its population and the holidays."""
+    starts_on = max(programme.starts_on, today + timedelta(days=1))
+    if starts_on > programme.ends_on:
+        return batch_plan.Suggestion(first_starts_on=starts_on, problem=batch_plan.NoFit.TOO_SHORT)
+    per_unit = dict(population(programme=programme).order_by().values_list("unit_id").annotate(n=Count("pk")))
+    people = sum(per_unit.values())
+    sizes = unit_sizes(unit_ids=per_unit)
+    floors = dict(OrgUnit.objects.filter(pk__in=per_unit).values_list("pk", "min_on_duty"))
+    # A unit may only send so many at a time: enough batches that each unit's people fit, its floor kept.
+    min_batches = batch_plan.batches_for_floors(
+        (n, scheduler.spare(sizes.get(unit_id, n), floors.get(unit_id))) for unit_id, n in per_unit.items()
+    )
+    # Seats the programme's batches already offer are not asked for again.
+    offered = sum(programme.batches.values_list("capacity", flat=True))
+    suggestion = batch_plan.suggest(
+        starts_on=starts_on,
+        ends_on=programme.ends_on,
+        population=max(0, people - offered),
+        calendar=holiday_calendar(starts_on=starts_on, ends_on=programme.ends_on),
+        min_batches=max(1, min_batches),
+    )
+    if people and suggestion.problem is batch_plan.NoFit.NO_ONE:
+        return replace(suggestion, problem=batch_plan.NoFit.SEATED)
+    if min_batches == 0 and suggestion.problem is None:
+        return replace(suggestion, problem=batch_plan.NoFit.NO_SPARE)
+    return suggestion

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,15 +10,16 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from cadres.roles import scope_for
-from rotations import admin_views, checkin_views, selectors
+from rotations import admin_views, checkin_views, selectors, subtree_views
 from rotations.forms import BatchForm, ProgrammeForm, UnavailabilityForm
-from rotations.models import Batch, Programme, Unavailability
-from rotations.permissions import SubtreePermissionPolicy
+from rotations.models import Batch, Holiday, Programme, Unavailability
+from rotations.permissions import AdministratorsOnlyPolicy, SubtreePermissionPolicy
 from rotations.services import programmes
 
 register_permission_policy(Programme, SubtreePermissionPolicy(Programme, path_lookup="unit__path"))
 register_permission_policy(Batch, SubtreePermissionPolicy(Batch, path_lookup="programme__unit__path"))
 register_permission_policy(Unavailability, SubtreePermissionPolicy(Unavailability, path_lookup="cadre__unit__path"))
+register_permission_policy(Holiday, AdministratorsOnlyPolicy(Holiday))
 
 
 class ScheduleColumn(Column):
@@ -80,9 +82,28 @@ class ProgrammeViewSet(ModelViewSet):
 
 def _with_sessions(view_class):
     class WithSessions(view_class):
+        def get_initial(self):
+            """`?programme=<pk>` (the schedule page's "add a batch" link) preselects the programme."""
+            initial = super().get_initial()
+            wanted = self.request.GET.get("programme", "")
+            programme = None
+            if wanted.isdigit():
+                programme = selectors.programmes_in_scope(scope=scope_for(self.request.user)).filter(pk=wanted).first()
+            if programme is not None:
+                last = programme.batches.order_by("-number").values_list("number", flat=True).first() or 0
+                initial.update(programme=programme.pk, number=last + 1)
+            return initial
+
         def save_instance(self):
             batch = super().save_instance()
             programmes.batch_sessions_sync(batch=batch)
+            holidays = selectors.holidays_covered(starts_on=batch.starts_on, ends_on=batch.ends_on)
+            if holidays:
+                messages.warning(
+                    self.request,
+                    admin_views.BATCH_COVERS_HOLIDAYS
+                    % {"number": batch.number, "holidays": admin_views.holidays_text(holidays)},
+                )
             return batch
 
     WithSessions.__name__ = view_class.__name__
@@ -133,9 +154,24 @@ class UnavailabilityViewSet(ModelViewSet):
         return UnavailabilityForm
 
 
+class HolidayViewSet(ModelViewSet):
+    """The national holiday calendar (节假日): one row per day off or make-up working day, kept by administrators."""
+
+    model = Holiday
+    icon = "date"
+    menu_label = _("Public holidays")
+    menu_order = 253
+    add_to_admin_menu = True
+    name = "rotations_holiday"
+    list_display = [TitleColumn("date", label=_("Date"), url_name="rotations_holiday:edit"), "name", "is_workday"]
+    list_filter = ["is_workday"]
+    form_fields = ["date", "name", "is_workday"]
+    search_fields = None
+
+
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [ProgrammeViewSet(), BatchViewSet(), UnavailabilityViewSet()]
+    return [ProgrammeViewSet(), BatchViewSet(), UnavailabilityViewSet(), HolidayViewSet()]
 
 
 @hooks.register("register_admin_urls")
@@ -151,6 +187,16 @@ def register_admin_urls():
         path(f"{base}export/", admin_views.programme_export, name="rotations_programme_export"),
         path(f"{base}run-status/", admin_views.programme_run_status, name="rotations_programme_run_status"),
         path("rotations/batches/", admin_views.TrainerBatchesView.as_view(), name="rotations_batches"),
+        path(
+            "rotations/our-cadres/batches/",
+            subtree_views.OurCadresBatchesView.as_view(),
+            name="rotations_our_cadres_batches",
+        ),
+        path(
+            "rotations/our-cadres/batches/<int:pk>/",
+            subtree_views.OurCadresBatchView.as_view(),
+            name="rotations_our_cadres_batch",
+        ),
         path(
             "rotations/batches/<int:pk>/attendance/",
             admin_views.BatchAttendanceView.as_view(),
@@ -179,3 +225,15 @@ class BatchesMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_batches_menu_item():
     return BatchesMenuItem(_("Training batches"), reverse("rotations_batches"), icon_name="list-ul", order=252)
+
+
+class OfficersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return not scope_for(request.user).nothing
+
+
+@hooks.register("register_admin_menu_item")
+def register_our_cadres_menu_item():
+    return OfficersMenuItem(
+        _("Our cadres' batches"), reverse("rotations_our_cadres_batches"), icon_name="group", order=254
+    )

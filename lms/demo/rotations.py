@@ -4,6 +4,10 @@ Made through the real services, as an officer would: batches generated in one st
 `cadre` login placed by hand in the first batch (so their page shows a batch in progress),
 everyone else placed by the scheduler around two declared absences, the schedule published,
 then the first batch's past sessions marked, with one approved and one pending leave request.
+
+Earlier in the year the county's first secretaries (the login among them) attended a one-batch
+专题培训班 that has ended: the daily decision of ended batches credited its hours, so the
+login's 学习档案 shows a batch's 学时 in the ledger.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.utils import timezone
 from cadres.models import Cadre, CadreCategory, OrgUnit
 from lms.demo import people
 from lms.demo.progress import POSTED
+from rotations import selectors
 from rotations.models import (
     SESSION_STARTS,
     Attendance,
@@ -61,6 +66,54 @@ def ensure_rotation(*, units: dict[str, OrgUnit], today: date, officer, trainer)
         programme = _plan(county=county, today=today, officer=officer, trainer=trainer)
     _leave_requests(programme=programme, today=today, officer=officer)
     _attendance(programme=programme, today=today, trainer=trainer)
+    _special_class(county=county, today=today, officer=officer, trainer=trainer)
+    attendance.batches_complete_ended(today=today)
+    return programme
+
+
+SPECIAL_DAYS = 3
+SPECIAL_ENDED_DAYS_AGO = 20
+SPECIAL_CREDIT_HOURS = 18  # six half-day sessions of three hours
+
+
+def special_class_name(year: int) -> str:
+    return f"{year}年度第一书记乡村振兴专题培训班"
+
+
+def _special_class(*, county: OrgUnit, today: date, officer, trainer) -> Programme:
+    """A one-batch class for every first secretary that ended a few weeks ago, attended in full (once)."""
+    programme = Programme.objects.filter(unit=county, name=special_class_name(today.year)).first()
+    if programme is not None:
+        return programme
+    ends_on = today - timedelta(days=SPECIAL_ENDED_DAYS_AGO)
+    calendar = selectors.holiday_calendar(starts_on=ends_on - timedelta(days=60), ends_on=ends_on)
+    while calendar.off_days(ends_on - timedelta(days=SPECIAL_DAYS - 1), ends_on):
+        ends_on -= timedelta(days=1)  # a class is not held over a public holiday
+    starts_on = ends_on - timedelta(days=SPECIAL_DAYS - 1)
+    programme = Programme(
+        unit=county,
+        name=special_class_name(today.year),
+        organiser=ORGANISER,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        credit_hours=SPECIAL_CREDIT_HOURS,
+        categories=[str(CadreCategory.FIRST_SECRETARY)],
+        created_by=officer,
+    )
+    programme.full_clean()
+    programme.save()
+    programme.population_units.set([county])
+    batch = programmes.batch_create(
+        programme=programme, number=1, starts_on=starts_on, ends_on=ends_on, capacity=40, venue=VENUE
+    )
+    batch.trainers.add(trainer)
+    scheduling.schedule_plan(programme=programme, by=officer, today=starts_on - timedelta(days=PLANNED_DAYS_AHEAD))
+    for session in batch.sessions.order_by("date", "half"):
+        starts_at = _at(session.date, SESSION_STARTS[session.half])
+        for seat in batch.seats.select_related("cadre"):
+            attendance.attendance_record(
+                session=session, cadre=seat.cadre, status=AttendanceStatus.PRESENT, by=trainer, now=starts_at
+            )
     return programme
 
 

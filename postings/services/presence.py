@@ -11,12 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
 from postings import audit, rules
-from postings.exceptions import LeaveRefused, NotAllowed, NotPosted
+from postings.exceptions import AtTraining, LeaveRefused, NotAllowed, NotPosted
 from postings.models import CheckIn, LeaveRequest, LeaveStatus, Posting
 from postings.scoping import user_is_admin, user_scope
-from postings.selectors import current_posting, rules_for_unit
+from postings.selectors import current_posting, rules_for_unit, training_seat_on
 
 CHECK_IN_NOT_POSTED = _("You are not posted to a village today, so there is nothing to check in to.")
+CHECK_IN_AT_TRAINING = _(
+    "You are away at training today (%(programme)s, batch %(number)s, %(starts)s to %(ends)s), so you "
+    "cannot check in as being in the village. Training days are recorded as 参训: an excused absence that "
+    "is not counted against your days in the village."
+)
 LEAVE_NOT_POSTED = _("Leave is requested from a village posting, and you have none open.")
 LEAVE_ENDS_BEFORE_START = _("The leave cannot end before it starts.")
 LEAVE_IN_THE_PAST = _("Leave is requested before it starts; ask your township about past days.")
@@ -36,6 +41,16 @@ def _coordinate(value, limit: int) -> Decimal | None:
     return number if -limit <= number <= limit else None
 
 
+def training_params(seat) -> dict:
+    """What CHECK_IN_AT_TRAINING names of the seat: programme, batch number and dates."""
+    return {
+        "programme": seat.programme.name,
+        "number": seat.batch.number,
+        "starts": seat.batch.starts_on,
+        "ends": seat.batch.ends_on,
+    }
+
+
 def check_in_record(
     *,
     cadre: Cadre,
@@ -53,6 +68,9 @@ def check_in_record(
     posting = current_posting(cadre=cadre, day=day)
     if posting is None:
         raise NotPosted(CHECK_IN_NOT_POSTED)
+    seat = training_seat_on(cadre=cadre, day=day)
+    if seat is not None:
+        raise AtTraining(CHECK_IN_AT_TRAINING % training_params(seat))
     lat, lng = (_coordinate(latitude, 90), _coordinate(longitude, 180)) if consent else (None, None)
     if lat is None or lng is None:
         lat = lng = None

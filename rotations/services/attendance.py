@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -278,4 +278,31 @@ def batch_complete(*, batch: Batch, now: datetime | None = None) -> dict[str, in
     from reports.hooks import seats_changed
 
     seats_changed(cadre_ids=Seat.objects.filter(batch=batch).values_list("cadre_id", flat=True))
+    return tally
+
+
+# A batch is decided as of the evening of its last day: its credit is earned on that day, in that year.
+DECIDED_AT = time(18, 0)
+
+
+def batches_complete_ended(*, today: date) -> dict[str, int]:
+    """Decide every batch that ended before `today` and still has undecided seats.
+
+    Without this a batch's hours reach the ledger only when a trainer presses "complete": an
+    attended batch nobody closed stayed at 0 学时 on the cadres' 学习档案. Its attendance is final
+    once it has ended, so the same rules (`batch_complete`) decide it, dated its last day.
+    Run daily (`manage.py complete_ended_batches`); each batch is decided in its own transaction.
+    """
+    tally = {"batches": 0, "completed": 0, "not_completed": 0}
+    ended = (
+        Batch.objects.filter(ends_on__lt=today, seats__outcome=Outcome.SCHEDULED)
+        .select_related("programme")
+        .distinct()
+        .order_by("ends_on", "pk")
+    )
+    for batch in ended:
+        decided = batch_complete(batch=batch, now=timezone.make_aware(datetime.combine(batch.ends_on, DECIDED_AT)))
+        tally["batches"] += 1
+        tally["completed"] += decided["completed"]
+        tally["not_completed"] += decided["not_completed"]
     return tally

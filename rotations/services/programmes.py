@@ -11,10 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from rotations import batch_plan, selectors
 from rotations.exceptions import ScheduleInvalid
 from rotations.models import Batch, HalfDay, Notice, Programme, Seat, Session
 
 BATCHES_OUTSIDE_PROGRAMME = gettext_noop("Batches must fall within the programme's dates ({starts} – {ends}).")
+BATCHES_DO_NOT_FIT = gettext_noop(
+    "Only {fit} of the {count} batches fit between {first} and the programme's end ({ends}) once public "
+    "holidays are skipped. Choose fewer or shorter batches, a new batch more often, or an earlier first batch."
+)
 NOTHING_TO_PUBLISH = gettext_noop("There is no schedule to publish yet: run the scheduler first.")
 SEAT_NOTICE = gettext_noop("You are in batch {number} of {programme}: {starts} – {ends}, {venue}.")
 
@@ -73,24 +78,44 @@ def batches_generate(
     first_starts_on: date,
     venue: str = "",
     what_to_bring: str = "",
+    skip_weekends: bool = False,
 ) -> list[Batch]:
-    """'8 batches of 5 days, a new one every 2 weeks, 60 seats': numbered after any existing batch."""
-    last_start = first_starts_on + timedelta(days=every_days * (count - 1))
-    if first_starts_on < programme.starts_on or last_start + timedelta(days=days - 1) > programme.ends_on:
+    """'8 batches of 5 days, a new one every 2 weeks, 60 seats': numbered after any existing batch.
+
+    A batch that would cover a public holiday of the holiday calendar (or a weekend, with
+    `skip_weekends`, unless it is a make-up working day) starts on the first clear day after it
+    instead; when not all of them then fit inside the programme, nothing is created.
+    """
+    if first_starts_on < programme.starts_on or first_starts_on > programme.ends_on:
         raise ScheduleInvalid(BATCHES_OUTSIDE_PROGRAMME, starts=programme.starts_on, ends=programme.ends_on)
+    calendar = selectors.holiday_calendar(
+        starts_on=first_starts_on, ends_on=programme.ends_on, skip_weekends=skip_weekends
+    )
+    slots = batch_plan.batch_slots(
+        count=count,
+        days=days,
+        every_days=every_days,
+        first_starts_on=first_starts_on,
+        last_day=programme.ends_on,
+        calendar=calendar,
+    )
+    if len(slots) < count:
+        raise ScheduleInvalid(
+            BATCHES_DO_NOT_FIT, fit=len(slots), count=count, first=first_starts_on, ends=programme.ends_on
+        )
     Programme.objects.select_for_update().get(pk=programme.pk)
     first_number = (programme.batches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return [
         batch_create(
             programme=programme,
             number=first_number + i,
-            starts_on=first_starts_on + timedelta(days=every_days * i),
-            ends_on=first_starts_on + timedelta(days=every_days * i + days - 1),
+            starts_on=slot.starts_on,
+            ends_on=slot.ends_on,
             capacity=capacity,
             venue=venue,
             what_to_bring=what_to_bring,
         )
-        for i in range(count)
+        for i, slot in enumerate(slots)
     ]
 
 

@@ -36,7 +36,7 @@ class SchedulerTests:
         with officer.expect_navigation():
             officer.get_by_role("button", name="全员排班").click()
 
-        expect(officer.get_by_text("已安排 4 / 4 名干部")).to_be_visible()
+        expect(officer.get_by_text("已安排全部 4 名干部。")).to_be_visible()
         screenshot(officer, "admin-scheduler", full_page=False)
         seats = Seat.objects.filter(programme=programme)
         assert seats.count() == 4

@@ -18,10 +18,12 @@ from courses.models import (
     CoursePage,
     CourseProgress,
     CreditEntry,
+    CreditSource,
     LessonPage,
     LessonProgress,
     Requirement,
 )
+from lms.demo import rotations as demo_rotations
 from lms.demo.names import id_check_char
 from lms.demo.people import DEMO_PASSWORD
 from lms.models import AnnouncementIndexPage, AnnouncementPage, HomePage
@@ -136,7 +138,7 @@ class LoadDemoDataTests(TestCase):
     def test_many_cadres_have_progress_and_the_credit_ledger_matches_it(self):
         completed = CourseProgress.objects.filter(completed_at__isnull=False).select_related("course")
         self.assertGreater(CourseProgress.objects.values("cadre").distinct().count(), 150)
-        credits = {(e.cadre_id, e.course_id): e for e in CreditEntry.objects.all()}
+        credits = {(e.cadre_id, e.course_id): e for e in CreditEntry.objects.filter(source=CreditSource.COURSE)}
         self.assertEqual(set(credits), {(p.cadre_id, p.course_id) for p in completed})
         for progress in completed:
             entry = credits[(progress.cadre_id, progress.course_id)]
@@ -319,7 +321,7 @@ class LoadDemoDataTests(TestCase):
 
     @staticmethod
     def programme() -> Programme:
-        return Programme.objects.get(is_induction=False)
+        return Programme.objects.get(name=demo_rotations.programme_name(timezone.localdate().year))
 
     def batches(self) -> list[Batch]:
         return list(self.programme().batches.order_by("starts_on"))
@@ -402,6 +404,21 @@ class LoadDemoDataTests(TestCase):
         first = self.batches()[0]
         self.assertContains(response, first.venue)
         self.assertContains(response, first.starts_on.strftime("%Y-%m-%d"))
+
+    def test_the_login_s_special_class_has_ended_and_credits_its_hours_on_the_learning_record(self):
+        login = self.login()
+        seat = Seat.objects.select_related("credit_entry").get(
+            cadre=login, programme__name=demo_rotations.special_class_name(timezone.localdate().year)
+        )
+        self.assertLess(seat.batch.ends_on, timezone.localdate())
+        self.assertEqual(seat.credit_entry.hours, demo_rotations.SPECIAL_CREDIT_HOURS)
+        self.client.force_login(login.user)
+        response = self.client.get(reverse("records:mine"))
+        record = response.context["record"]
+        batch_hours = {t.source: t.hours for t in record.by_source}[CreditSource.BATCH]
+        if seat.batch.ends_on.year == timezone.localdate().year:
+            self.assertEqual(batch_hours, demo_rotations.SPECIAL_CREDIT_HOURS)
+            self.assertContains(response, "data-seat-hours")
 
     def test_officer_and_trainer_rotation_pages_answer_200(self):
         programme = self.programme()

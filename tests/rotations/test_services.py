@@ -15,7 +15,7 @@ from rotations.exceptions import (
     ScheduleInvalid,
     UnitFloorBroken,
 )
-from rotations.models import AttendanceStatus, Notice, Outcome, Seat, Unavailability
+from rotations.models import AttendanceStatus, Holiday, Notice, Outcome, Seat, Session, Unavailability
 from rotations.services import attendance, programmes, scheduling
 from tests.factories import CadreFactory, make_batch, make_programme, unit_child, unit_root
 
@@ -46,7 +46,7 @@ class BatchesGenerateTests(ProgrammeSetup):
         self.assertEqual(batches[0].ends_on, date(2030, 5, 10))
         self.assertEqual(batches[0].sessions.count(), 10)
 
-    def test_batches_outside_the_programme_are_refused(self):
+    def test_batches_running_past_the_programme_s_end_are_refused_and_none_is_made(self):
         with self.assertRaises(ScheduleInvalid) as caught:
             programmes.batches_generate(
                 programme=self.programme,
@@ -58,7 +58,42 @@ class BatchesGenerateTests(ProgrammeSetup):
             )
         self.assertEqual(
             str(caught.exception),
+            programmes.BATCHES_DO_NOT_FIT.format(fit=1, count=2, first=date(2030, 12, 20), ends=date(2030, 12, 31)),
+        )
+        self.assertEqual(self.programme.batches.count(), 2)
+
+    def test_a_first_batch_before_the_programme_is_refused(self):
+        with self.assertRaises(ScheduleInvalid) as caught:
+            programmes.batches_generate(
+                programme=self.programme, count=1, days=5, every_days=7, capacity=60, first_starts_on=date(2030, 2, 1)
+            )
+        self.assertEqual(
+            str(caught.exception),
             programmes.BATCHES_OUTSIDE_PROGRAMME.format(starts=date(2030, 3, 1), ends=date(2030, 12, 31)),
+        )
+
+    def test_generated_batches_move_past_public_holidays_but_not_make_up_working_days(self):
+        Holiday.objects.create(date=date(2030, 5, 1), name="劳动节")
+        Holiday.objects.create(date=date(2030, 5, 2), name="劳动节")
+        Holiday.objects.create(date=date(2030, 5, 11), name="劳动节调休上班", is_workday=True)
+        batches = programmes.batches_generate(
+            programme=self.programme,
+            count=2,
+            days=5,
+            every_days=7,
+            capacity=60,
+            first_starts_on=date(2030, 4, 29),
+            skip_weekends=True,
+        )
+        # 29 Apr (Mon) would cover 1–2 May; the first clear five working days start on 6 May (Mon).
+        # The second batch's planned start (6 May) is taken, so it follows on the next clear days:
+        # Saturday 11 May is a make-up working day, Sunday 12 May is not.
+        self.assertEqual(
+            [(b.starts_on, b.ends_on) for b in batches],
+            [(date(2030, 5, 6), date(2030, 5, 10)), (date(2030, 5, 13), date(2030, 5, 17))],
+        )
+        self.assertFalse(
+            Session.objects.filter(batch__in=batches, date__in=[date(2030, 5, 1), date(2030, 5, 2)]).exists()
         )
 
 

@@ -175,6 +175,16 @@ def open_session(world: World, side: str) -> dict:
 
 
 ADMIN_ONLY = admin(trainer=DENIED, officer=DENIED)
+
+
+def seeded_holiday(world: World, side: str) -> dict:
+    """A day of the holiday calendar the data migration seeds (one calendar for every subtree)."""
+    from rotations.models import Holiday
+
+    return {"pk": Holiday.objects.order_by("date").first().pk}
+
+
+seeded_holiday.shared = True
 STAFF_DENIED_ANON_LOGIN = admin
 
 REGISTRY: dict[str, Entry] = {
@@ -273,6 +283,15 @@ REGISTRY: dict[str, Entry] = {
     "rotations_programme_assign": admin(officer=REDIRECT, admin=REDIRECT, method="post", kwargs=obj("programme")),
     "rotations_programme_export": admin(kwargs=obj("programme")),
     "rotations_batches": admin(trainer=OK),
+    # The batches the officer's own cadres sit in, whoever runs them; another side's batch holds none of theirs.
+    "rotations_our_cadres_batches": admin(),
+    "rotations_our_cadres_batch": admin(kwargs=obj("batch")),
+    # The holiday calendar is the province's: administrators only.
+    **{f"rotations_holiday:{action}": ADMIN_ONLY for action in ("index", "index_results", "add")},
+    **{
+        f"rotations_holiday:{action}": Entry(own=ADMIN_ONLY.own, kwargs=seeded_holiday)
+        for action in ("edit", "delete", "history", "history_results", "usage", "copy")
+    },
     "rotations_batch_attendance": admin(kwargs=obj("batch")),
     "rotations_programme_run_status": admin(kwargs=obj("programme")),
     # A session's QR code: trainers of the batch and officers of its subtree (the world's trainer runs no batch).

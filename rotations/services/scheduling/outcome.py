@@ -25,6 +25,7 @@ UNPLACED_UNIT_FLOOR_ELSEWHERE = gettext_noop(
     "programmes' batches, its {batches} possible batches ({starts} – {ends}) cannot take more of them."
 )
 UNPLACED_FULL = gettext_noop("Every batch {cadre} could attend is full.")
+UNPLACED_NO_BATCHES = gettext_noop("The programme has no batches yet, so {cadre} could not be placed.")
 UNPLACED_FULL_OR_FLOOR = gettext_noop(
     "Every batch {cadre} could attend is either full or already takes as many of {unit} as it can spare "
     "({spare} at a time)."
@@ -36,6 +37,8 @@ def explain(item: scheduler.Unplaced, cadre: Cadre, batch_by_id: dict[int, Batch
         return UNPLACED_UNAVAILABLE, {"cadre": cadre.name}
     if item.reason is scheduler.Reason.BATCHES_FULL:
         return UNPLACED_FULL, {"cadre": cadre.name}
+    if item.reason is scheduler.Reason.NO_BATCHES:
+        return UNPLACED_NO_BATCHES, {"cadre": cadre.name}
     if item.reason is scheduler.Reason.UNIT_FLOOR:
         fitting = [batch_by_id[i] for i in item.fitting_batch_ids]
         if item.away_elsewhere:
