@@ -35,6 +35,7 @@ ACTIVATION_INVALID = gettext_noop(
     "The ID number or activation code is not right, or the code has expired or was already used. "
     "Check your activation slip, or ask your organisation department for a new one."
 )
+PASSWORD_CHANGE_REQUIRED = gettext_noop("Please choose a new password before you continue.")
 ACTIVATION_THROTTLED = gettext_noop("Too many wrong attempts. Please wait a while and try again.")
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L

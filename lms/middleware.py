@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
 from cadres import activation
+from cadres.activation import PASSWORD_CHANGE_REQUIRED
 
 logger = logging.getLogger("jianbing.lms")
 
 # Seconds a client (or the load balancer) should wait before asking again.
 RETRY_AFTER_SECONDS = 15
 DATABASE_UNAVAILABLE = gettext_noop("The service is briefly unavailable. Please try again in a moment.")
-PASSWORD_CHANGE_REQUIRED = gettext_noop("Please choose a new password before you continue.")
 
 
 class ContentSecurityPolicyMiddleware:

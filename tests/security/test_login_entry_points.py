@@ -169,3 +169,23 @@ def test_reading_the_hold_costs_no_query(client, django_assert_num_queries):
         response = client.get(reverse("my-learning"))
 
     assert response["Location"] == reverse("password_change")
+
+
+def test_the_reports_api_refuses_the_token_of_a_held_account_until_the_password_is_changed():
+    """The one way in without a session: bearer tokens (reports.api.TokenAuth)."""
+    from reports.services import api_token_issue
+    from tests.factories import make_officer
+
+    officer = make_officer(unit_root(code="C01", name="示范县"), username="county")
+    _token, key = api_token_issue(user=officer, name="gov")
+
+    def ask():
+        return Client().get("/api/v1/units/C01/completion", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    assert ask().status_code == 200
+    activation.password_change_require(user=officer, by=make_admin())
+    refused = ask()
+    activation.password_changed(user=officer)
+
+    assert (refused.status_code, refused.json()) == (403, {"detail": PASSWORD_CHANGE_REQUIRED})
+    assert ask().status_code == 200
