@@ -66,7 +66,13 @@ def unit_path_text(path: str, names: dict[str, str]) -> str:
 def cadre_list_pending_activation(*, unit: OrgUnit) -> QuerySet[Cadre]:
     """Active cadres below `unit` who have not activated their account yet, with unit and login joined."""
     return (
-        Cadre.objects.filter(unit__path__startswith=unit.path, active=True, user__account__activated_at__isnull=True)
+        Cadre.objects.filter(
+            unit__path__startswith=unit.path,
+            active=True,
+            # Both in one filter(), so they test the same row; a login without one has nothing pending.
+            user__account__isnull=False,
+            user__account__activated_at__isnull=True,
+        )
         .select_related("unit", "user")
         .order_by("unit__path", "name")
     )
