@@ -57,9 +57,9 @@ def test_a_cadre_activates_with_the_code_from_the_slip(live_server, new_context,
     assert scroll_width(page) <= page.viewport_size["width"]
 
     fill_activation(page, cadre.id_number, "AAAA2222", NEW_PASSWORD)
-    expect(page.get_by_text("身份证号或激活码不正确")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="身份证号或激活码不正确")).to_be_visible()
     fill_activation(page, cadre.id_number, code.lower(), "abcdefghijk")
-    expect(page.get_by_text("密码必须同时包含字母和数字。")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="密码必须同时包含字母和数字。")).to_be_visible()
     screenshot(page, f"account-activate-errors-{viewport}")
     assert scroll_width(page) <= page.viewport_size["width"]
 
@@ -85,7 +85,7 @@ def test_a_cadre_replaces_the_password_an_administrator_set(live_server, new_con
     page.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("再次输入新密码").fill(NEW_PASSWORD + "x")
     page.get_by_role("button", name="保存新密码").click()
-    expect(page.get_by_text("两次输入的新密码不一致。")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="两次输入的新密码不一致。")).to_be_visible()
     screenshot(page, f"password-change-errors-{viewport}")
     assert scroll_width(page) <= page.viewport_size["width"]
 
