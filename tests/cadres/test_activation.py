@@ -214,7 +214,7 @@ class ActivationPageTests:
         response = activate(client, cadre.id_number, code, password="abcdefghij")
 
         assert response.status_code == 200
-        assert response.context["form"].errors["new_password1"] == ["密码必须同时包含字母和数字。"]
+        assert "密码必须同时包含字母和数字。" in response.context["form"].errors["new_password1"]
         assert Account.objects.get(user=cadre.user).code_hash != ""
 
     def test_wrong_codes_for_one_id_number_are_throttled_whatever_the_address(self, client, unit, officer, settings):

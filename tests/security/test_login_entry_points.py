@@ -3,7 +3,8 @@
 The list of entry points is read from the URL configuration (every view that is a Django
 LoginView, which Wagtail's admin and front-end logins are too), so a new login route fails
 `test_every_login_route_is_covered` until it has a row in LOGIN_ROUTES and passes the same
-journey: log in, be held at the password change page everywhere, change it, go on.
+journey: log in, be held at the password change page everywhere, change it, go on. APIs with
+their own token authentication (django-ninja) are listed the same way in TOKEN_APIS.
 """
 
 from __future__ import annotations
@@ -52,6 +53,23 @@ def _login_views(patterns, namespace: str = ""):
 
 def login_routes_in_urlconf() -> set[str]:
     return set(_login_views(get_resolver().url_patterns))
+
+
+def _token_apis(patterns, namespace: str = ""):
+    """Namespaces of django-ninja APIs: their own authentication, bearer tokens, no session login."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _token_apis(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.callback.__module__.startswith("ninja"):
+            yield namespace
+
+
+# The reports API (reports.api.TokenAuth), covered by the last test of this file.
+TOKEN_APIS = {"reports-api"}
+
+
+def test_every_token_api_is_covered():
+    assert set(_token_apis(get_resolver().url_patterns)) == TOKEN_APIS
 
 
 def test_every_login_route_is_covered():
