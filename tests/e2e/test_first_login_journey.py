@@ -44,11 +44,15 @@ def test_a_cadre_activates_with_the_code_from_the_slip(live_server, new_context,
     officer.goto(f"{live_server.url}/admin/roster-activation/")
     officer.get_by_label("单位（含下级）").select_option(label="\u2003东关村工作队")
     officer.get_by_label("Excel 表格（.xlsx）").check()
+    screenshot(officer, "admin-activation-slips", full_page=False)
     with officer.expect_download() as download:
         officer.get_by_role("button", name="生成激活单").click()
     rows = list(load_workbook(io.BytesIO(download.value.path().read_bytes())).active.iter_rows(values_only=True))
     code = rows[1][3]
     assert rows[1][0] == "王芳"
+    officer.goto(f"{live_server.url}/admin/roster-activation/{cadre.pk}/")
+    expect(officer.get_by_text("现有激活码有效期至")).to_be_visible()
+    screenshot(officer, "admin-activation-reissue", full_page=False)
 
     page = new_context(viewport=viewport).new_page()
     page.goto(f"{live_server.url}/accounts/activate/")

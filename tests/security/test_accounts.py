@@ -241,3 +241,42 @@ class SessionAndHeaderTests:
         assert "object-src 'none'" in response["Content-Security-Policy"]
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["X-Frame-Options"] == "DENY"
+
+
+class ProductionSettingsTests:
+    def test_the_language_cookie_is_secure_and_the_deploy_check_stays_clean(self):
+        import os
+        import secrets
+        import subprocess
+        import sys
+
+        # A clean environment: other tests in this process set variables (the browser tests do).
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": os.environ.get("HOME", ""),
+            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "DJANGO_ALLOWED_HOSTS": "x",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        }
+        check = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        cookie = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from django.conf import settings as s; "
+                "print(s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert cookie.stdout.split() == ["True", "True", "True"]
