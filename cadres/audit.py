@@ -2,7 +2,8 @@
 postings/audit.py for why Wagtail's log): administrators read it in 报告 › 站点历史.
 
 What is logged here: roster imports (on the unit imported below), roster exports and role
-changes (on the login concerned), forced password changes done.
+changes (on the login concerned), forced password changes required and done, activation slips
+issued (on the unit), single activation codes reissued (on the cadre), accounts activated.
 """
 
 from __future__ import annotations
@@ -14,12 +15,20 @@ ROSTER_IMPORT = "cadres.roster.import"
 ROSTER_EXPORT = "cadres.roster.export"
 ROLE_CHANGE = "cadres.role.change"
 INITIAL_PASSWORD_CHANGED = "cadres.password.initial_changed"
+PASSWORD_CHANGE_REQUIRED = "cadres.password.change_required"
+ACTIVATION_SLIPS_ISSUE = "cadres.activation.slips_issue"
+ACTIVATION_CODE_REISSUE = "cadres.activation.code_reissue"
+ACCOUNT_ACTIVATE = "cadres.activation.activate"
 
 ACTIONS = {
     ROSTER_IMPORT: (_("Import a roster"), _("Roster imported")),
     ROSTER_EXPORT: (_("Export a roster"), _("Roster exported")),
     ROLE_CHANGE: (_("Change roles"), _("Roles changed")),
     INITIAL_PASSWORD_CHANGED: (_("Replace the initial password"), _("Initial password replaced")),
+    PASSWORD_CHANGE_REQUIRED: (_("Require a password change"), _("Password change required")),
+    ACTIVATION_SLIPS_ISSUE: (_("Issue activation slips"), _("Activation slips issued")),
+    ACTIVATION_CODE_REISSUE: (_("Reissue an activation code"), _("Activation code reissued")),
+    ACCOUNT_ACTIVATE: (_("Activate an account"), _("Account activated")),
 }
 
 

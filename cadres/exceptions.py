@@ -15,3 +15,7 @@ class RosterRejected(CadresError):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s) in the roster file")
         self.errors = errors
+
+
+class ActivationFailed(CadresError):
+    """An activation code that does not open the account (wrong, expired, used, unknown ID)."""

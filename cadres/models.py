@@ -174,23 +174,39 @@ class ImportJob(models.Model):
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
 
 
-class InitialPassword(models.Model):
-    """Present while a login still has the password it was given on creation (the last six
-    characters of the ID number); the first password change removes it. While it exists the
-    site sends the user to the password change page and nowhere else."""
+class Account(models.Model):
+    """The security state of one login, kept on the account rather than in a session so every
+    login route and every later request sees it.
+
+    A cadre imported from the roster has an unusable password and `activated_at` empty until
+    they activate with the one-time code of their activation slip. The code is stored only as
+    a keyed hash (see cadres.activation). `password_change_required` holds a login at the
+    password change page whatever route it logged in by; only a successful change clears it.
+    A login without a row has nothing pending.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         primary_key=True,
-        related_name="initial_password",
+        related_name="account",
         verbose_name=_("login"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    password_change_required = models.BooleanField(_("must change password"), default=False)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    code_hash = models.CharField(_("activation code (hashed)"), max_length=128, blank=True)
+    code_issued_at = models.DateTimeField(_("activation code issued at"), null=True, blank=True)
+    code_expires_at = models.DateTimeField(_("activation code expires at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("initial password")
-        verbose_name_plural = _("initial passwords")
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.CheckConstraint(
+                name="account_code_has_expiry",
+                condition=models.Q(code_hash="") | models.Q(code_expires_at__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

@@ -61,3 +61,18 @@ def unit_path_text(path: str, names: dict[str, str]) -> str:
     """'示范县/城关镇/东村工作队' for a tree path, given `unit_names_by_path` output."""
     step = OrgUnit.steplen
     return "/".join(names.get(path[: step * depth], "?") for depth in range(1, len(path) // step + 1))
+
+
+def cadre_list_pending_activation(*, unit: OrgUnit) -> QuerySet[Cadre]:
+    """Active cadres below `unit` who have not activated their account yet, with unit and login joined."""
+    return (
+        Cadre.objects.filter(
+            unit__path__startswith=unit.path,
+            active=True,
+            # Both in one filter(), so they test the same row; a login without one has nothing pending.
+            user__account__isnull=False,
+            user__account__activated_at__isnull=True,
+        )
+        .select_related("unit", "user")
+        .order_by("unit__path", "name")
+    )

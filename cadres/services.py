@@ -1,14 +1,13 @@
 """Writes to the org tree and the roster: unit and cadre creation, roster import and export.
 
-Login rule for imported cadres: the username is the 18-character ID number (upper-case X)
-and the initial password is its last six characters. The initial hash uses few PBKDF2
-iterations so 5,000 rows import in seconds; Django re-hashes at full strength on the first
-successful login. Re-imports never touch passwords.
+Login rule for imported cadres: the username is the 18-character ID number (upper-case X).
+The login starts with an unusable password and a pending account; the cadre sets a password
+with the one-time code of an activation slip (cadres.activation). Re-imports never touch
+logins or passwords.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,15 +16,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from cadres import audit, idcard, roster
+from cadres import activation, audit, idcard, roster
 from cadres.exceptions import RosterRejected
-from cadres.models import Cadre, Gender, ImportJob, ImportStatus, InitialPassword, OrgUnit, Rank, UnitLevel
+from cadres.models import Cadre, Gender, ImportJob, ImportStatus, OrgUnit, Rank, UnitLevel
 from cadres.roles import CADRE_GROUP, Scope
 from cadres.roster import COLUMNS, ParsedRoster, RosterRow, RowError, row_error
 from cadres.selectors import cadre_list_in_scope, unit_chain, unit_names_by_path, unit_path_text
@@ -38,10 +37,6 @@ ROW_UNIT_OUTSIDE = gettext_noop("Unit {path} is outside your units; paths must s
 ROW_CADRE_OUTSIDE = gettext_noop("This ID number belongs to a cadre outside your units.")
 ROW_LOGIN_TAKEN = gettext_noop("A login named after this ID number already exists and is not a cadre.")
 
-# The initial password is derived from the ID number, which is stored in the same database, so
-# a slow hash would protect nothing; a fast one keeps a 5,000-row import within seconds.
-INITIAL_PASSWORD_ITERATIONS = 100
-INITIAL_PASSWORD_LENGTH = 6
 BATCH_SIZE = 500
 PROGRESS_EVERY = 500
 
@@ -68,24 +63,12 @@ _LEVEL_SUFFIXES = (
 )
 
 
-def initial_password(id_number: str) -> str:
-    return id_number[-INITIAL_PASSWORD_LENGTH:]
-
-
 def level_for_new_unit(*, name: str, parent_level: str) -> str:
     """Guess a level from the Chinese suffix of the name, else one level below the parent."""
     for suffixes, level in _LEVEL_SUFFIXES:
         if name.endswith(suffixes):
             return level
     return _LEVEL_BELOW.get(parent_level, UnitLevel.VILLAGE_TEAM)
-
-
-def _initial_password_hash(id_number: str) -> str:
-    hasher = get_hasher("default")
-    if isinstance(hasher, PBKDF2PasswordHasher):
-        hasher = copy.copy(hasher)
-        hasher.iterations = INITIAL_PASSWORD_ITERATIONS
-    return make_password(initial_password(id_number), hasher=hasher)
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -141,11 +124,11 @@ def cadre_create(
 ) -> Cadre:
     """Create a cadre and their login (see the module docstring for the login rule)."""
     facts = idcard.parse(id_number)
-    user = User(username=facts.number, first_name=name[:150], password=_initial_password_hash(facts.number))
+    user = User(username=facts.number, first_name=name[:150], password=make_password(None))
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.add(Group.objects.get_or_create(name=CADRE_GROUP)[0])
-    InitialPassword.objects.create(user=user)
+    activation.pending_accounts_create(user_ids=[user.pk])
     cadre = Cadre(
         user=user,
         name=name,
@@ -184,19 +167,7 @@ def cadre_update(*, cadre: Cadre, changed: Sequence[str] = ()) -> Cadre:
     return cadre
 
 
-# --- initial passwords and roles -----------------------------------------------------------
-
-
-def password_change_required(*, user) -> bool:
-    """True while `user` still has the initial password it was created with."""
-    return bool(user.is_authenticated and InitialPassword.objects.filter(user_id=user.pk).exists())
-
-
-def initial_password_clear(*, user) -> None:
-    """Called once the user has chosen a password of their own."""
-    deleted, _ = InitialPassword.objects.filter(user_id=user.pk).delete()
-    if deleted:
-        audit.record(user, audit.INITIAL_PASSWORD_CHANGED, user=user)
+# --- roles ------------------------------------------------------------------------------------
 
 
 def roles_change_record(*, user, before: dict, by) -> None:
@@ -367,7 +338,7 @@ def _write(plan: _Plan) -> ImportResult:
     if plan.creates:
         User.objects.bulk_create(
             [
-                User(username=row.id_number, first_name=row.name[:150], password=_initial_password_hash(row.id_number))
+                User(username=row.id_number, first_name=row.name[:150], password=make_password(None))
                 for row, _ in plan.creates
             ],
             batch_size=BATCH_SIZE,
@@ -392,9 +363,7 @@ def _write(plan: _Plan) -> ImportResult:
             batch_size=BATCH_SIZE,
             ignore_conflicts=True,
         )
-        InitialPassword.objects.bulk_create(
-            [InitialPassword(user_id=pk) for pk in user_ids.values()], batch_size=BATCH_SIZE
-        )
+        activation.pending_accounts_create(user_ids=list(user_ids.values()))
         result.created = len(plan.creates)
 
     changed = []
@@ -486,7 +455,13 @@ def roster_template() -> bytes:
     notes += [
         ("", "", "", ""),
         ("说明", "", "同一身份证号再次导入时更新该干部，不会重复创建。任何一行有误，整个文件都不会导入。", ""),
-        ("登录", "", "新干部的用户名为身份证号，初始密码为身份证号后六位，首次登录后请修改。", ""),
+        (
+            "登录",
+            "",
+            "新干部的用户名为身份证号。导入后请在“花名册 › 激活单”为本单位生成激活单发给干部，"
+            "干部凭身份证号和激活码在激活页面自行设置密码。",
+            "",
+        ),
     ]
     return workbook_bytes(
         [

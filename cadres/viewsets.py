@@ -153,6 +153,8 @@ class CadreIndexView(ScopedIndexView):
             HeaderButton(_("Download template"), url=reverse("cadres_roster_template"), icon_name="download")
         )
         buttons.append(HeaderButton(_("Export to Excel"), url=reverse("cadres_roster_export"), icon_name="download"))
+        if self.user_has_permission("change"):
+            buttons.append(HeaderButton(_("Activation slips"), url=reverse("cadres_activation_slips"), icon_name="key"))
         return buttons
 
 
@@ -165,6 +167,17 @@ class CadreCreateView(generic.CreateView):
 
 
 class CadreEditView(ScopedEditView):
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Reissue activation code"),
+                url=reverse("cadres_activation_reissue", args=[self.object.pk]),
+                icon_name="key",
+            ),
+        ]
+
     def save_instance(self):
         with transaction.atomic():
             cadre = services.cadre_update(cadre=self.form.instance, changed=self.form.changed_data)

@@ -5,7 +5,7 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from cadres import audit, services, views
+from cadres import activation, activation_views, audit, services, views
 from cadres.models import Cadre, OrgUnit
 from cadres.permissions import SubtreePermissionPolicy, cached_is_administrator
 from cadres.viewsets import CadreViewSet, OrgUnitViewSet
@@ -29,6 +29,12 @@ def register_roster_urls():
         path("roster-import/<int:pk>/status/", views.import_job_status, name="cadres_import_job_status"),
         path("roster-files/template.xlsx", views.roster_template, name="cadres_roster_template"),
         path("roster-files/export.xlsx", views.roster_export, name="cadres_roster_export"),
+        path("roster-activation/", activation_views.ActivationSlipsView.as_view(), name="cadres_activation_slips"),
+        path(
+            "roster-activation/<int:pk>/",
+            activation_views.ActivationCodeReissueView.as_view(),
+            name="cadres_activation_reissue",
+        ),
     ]
 
 
@@ -49,9 +55,22 @@ def log_role_change_after_edit(request, user):
         services.roles_change_record(user=user, before=before, by=request.user)
 
 
+@hooks.register("after_edit_user")
+def require_change_of_a_password_set_by_someone_else(request, user):
+    # A password an administrator typed in is known to them: its owner must replace it.
+    if request.method == "POST" and request.POST.get("password1") and user.pk != request.user.pk:
+        activation.password_change_require(user=user, by=request.user)
+
+
 @hooks.register("after_create_user")
 def log_roles_of_new_user(request, user):
     services.roles_change_record(user=user, before={"superuser": False, "groups": []}, by=request.user)
+
+
+@hooks.register("after_create_user")
+def require_change_of_a_password_set_at_creation(request, user):
+    if request.POST.get("password1"):
+        activation.password_change_require(user=user, by=request.user)
 
 
 @hooks.register("construct_reports_menu")

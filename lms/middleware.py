@@ -1,5 +1,5 @@
 """Project-wide middleware: a Content-Security-Policy header, a friendly 503 while the database
-is unreachable, and the forced change of an initial password."""
+is unreachable, and the hold of a login that must change its password."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
+from cadres import activation
+from cadres.activation import PASSWORD_CHANGE_REQUIRED
+
 logger = logging.getLogger("jianbing.lms")
 
 # Seconds a client (or the load balancer) should wait before asking again.
 RETRY_AFTER_SECONDS = 15
 DATABASE_UNAVAILABLE = gettext_noop("The service is briefly unavailable. Please try again in a moment.")
-PASSWORD_CHANGE_REQUIRED = gettext_noop("Please choose a new password before you continue.")
-# Set at login (lms.views.LoginView) when the account still has its initial password.
-PASSWORD_CHANGE_SESSION_KEY = "jianbing_password_change_required"
 
 
 class ContentSecurityPolicyMiddleware:
@@ -77,13 +77,33 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
-# Paths a user with an initial password may still open.
-_ALWAYS_OPEN_NAMES = ("password_change", "password_change_done", "logout", "login", "set_language", "healthz")
+# What a login held at the password change page may still open: the change itself, leaving,
+# switching language, the activation page, health checks and static files.
+_ALWAYS_OPEN_NAMES = (
+    "password_change",
+    "password_change_done",
+    "logout",
+    "wagtailadmin_logout",
+    "login",
+    "account-activate",
+    "healthz",
+)
+_ALWAYS_OPEN_PREFIXES = ("set_language",)  # /i18n/…
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """API calls and scripts asking for JSON get JSON errors rather than a redirect to a page."""
+    if request.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
 
 
 class PasswordChangeRequiredMiddleware:
-    """Until an imported cadre replaces the initial password (the tail of their ID number), every
-    page sends them to the password change page, and the API answers 403."""
+    """Holds a login whose account says it must change its password (cadres.Account) at the
+    password change page, whichever route it logged in by: pages redirect there, API and JSON
+    requests get a 403 JSON error. The account is read on every request (it comes joined to
+    request.user, see cadres.backends), so the hold holds for sessions that began elsewhere."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -93,15 +113,26 @@ class PasswordChangeRequiredMiddleware:
         if self._open_paths is None:
             self._open_paths = (
                 *(reverse(name) for name in _ALWAYS_OPEN_NAMES),
+                *(reverse(name).rsplit("/", 2)[0] + "/" for name in _ALWAYS_OPEN_PREFIXES),
                 settings.STATIC_URL,
             )
         return self._open_paths
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        session = getattr(request, "session", None)
-        if session is not None and session.get(PASSWORD_CHANGE_SESSION_KEY):
-            if not request.path.startswith(self.open_paths()):
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"error": gettext(PASSWORD_CHANGE_REQUIRED)}, status=403)
-                return redirect("password_change")
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and activation.password_change_required(user=user)
+            and not request.path.startswith(self.open_paths())
+        ):
+            if wants_json(request):
+                return JsonResponse(
+                    {
+                        "error": gettext(PASSWORD_CHANGE_REQUIRED),
+                        "code": "password_change_required",
+                        "change_url": reverse("password_change"),
+                    },
+                    status=403,
+                )
+            return redirect("password_change")
         return self.get_response(request)

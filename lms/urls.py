@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cadres import activation_views
 from courses import views as course_views
 from lms import views
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/start/", views.home_redirect, name="home-redirect"),
+    path("accounts/activate/", activation_views.activate, name="account-activate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/", course_views.my_learning, name="my-learning"),
     path("search/", course_views.search, name="search"),

@@ -1,18 +1,17 @@
 import sys
 
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
 from wagtail.admin.auth import require_admin_access
 
-from cadres import services as cadre_services
+from cadres import activation
+from cadres.account_forms import PasswordChangeForm
 from cadres.roles import is_administrator, scope_for
-from lms.middleware import PASSWORD_CHANGE_REQUIRED, PASSWORD_CHANGE_SESSION_KEY, database_unavailable_response
+from lms.middleware import database_unavailable_response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -55,26 +54,26 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login; an account that still has its initial password must change it first."""
+    """Django's login. Whether the account must change its password first is the account's
+    business (lms.middleware.PasswordChangeRequiredMiddleware), whichever login view was used."""
 
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        if cadre_services.password_change_required(user=form.get_user()):
-            self.request.session[PASSWORD_CHANGE_SESSION_KEY] = True
-            messages.warning(self.request, gettext(PASSWORD_CHANGE_REQUIRED))
-            return redirect("password_change")
-        return response
-
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change; the first change also lifts the initial-password block."""
+    """The site's own password change page (Chinese labels, the policy spelled out); a
+    successful change lifts the hold of an account that had to change its password."""
+
+    form_class = PasswordChangeForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["must_change"] = activation.password_change_required(user=self.request.user)
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        cadre_services.initial_password_clear(user=form.user)
-        self.request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
+        activation.password_changed(user=form.user)
         return response
 
 

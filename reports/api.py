@@ -12,10 +12,13 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from cadres import activation
+from cadres.activation import PASSWORD_CHANGE_REQUIRED
 from cadres.roles import Scope, scope_for
 from reports import selectors
 from reports.models import ApiToken, token_digest
@@ -27,12 +30,15 @@ NO_SUBTREE = "This token's user manages no part of the organisation tree."
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         found = (
-            ApiToken.objects.select_related("user", "user__officer__unit")
+            ApiToken.objects.select_related("user", "user__officer__unit", "user__account")
             .filter(digest=token_digest(token), revoked=False, user__is_active=True)
             .first()
         )
         if found is None:
             return None
+        if activation.password_change_required(user=found.user):
+            # The token's owner is held at the password change page; so is their token.
+            raise HttpError(403, gettext(PASSWORD_CHANGE_REQUIRED))
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.report_scope = scope_for(found.user)
         return found

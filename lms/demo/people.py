@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from cadres import activation
 from cadres.models import Cadre, CadreCategory, Gender, Officer, OrgUnit, Rank, UnitLevel
 from cadres.roles import ADMINISTRATOR_GROUP, CADRE_GROUP, OFFICER_GROUP, TRAINER_GROUP, ensure_role_groups
 from lms.demo import names
@@ -219,6 +220,8 @@ def ensure_cadres(units: dict[str, OrgUnit]) -> int:
             for user, s in zip(users, new, strict=True)
         ]
     )
+    # Like imported cadres, the roster's logins wait for an activation slip; `cadre` is in use.
+    activation.pending_accounts_create(user_ids=[user.pk for user in users if user.username != CADRE_USERNAME])
     cadre_group = ensure_role_groups()[CADRE_GROUP]
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=user.pk, group_id=cadre_group.pk) for user in users], ignore_conflicts=True

@@ -109,9 +109,10 @@ DATABASES = {"default": database_from_env(BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    # Refuses a locked-out login before the password is even checked.
-    "axes.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Refuses a locked-out login before the password is even checked. Both load the session's
+    # user with its cadres.Account joined, for the password-change hold (lms.middleware).
+    "cadres.backends.ThrottledBackend",
+    "cadres.backends.PasswordBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -122,20 +123,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "cadres.passwords.LettersAndDigitsValidator"},
 ]
 
-# Login throttling (django-axes): five wrong passwords for one login lock that login for
-# 15 minutes. Keyed on the login, not the address, because a whole township office shares
-# one address; the cool-off keeps a malicious lockout short.
+# Login throttling (django-axes, see lms.throttling): five wrong passwords for one login from
+# one address lock that login from that address for 15 minutes; AXES_ADDRESS_FAILURE_LIMIT
+# wrong passwords from one address, whatever the logins, lock the address (password spraying).
+# The address limit is higher because a whole township office shares one address. Nobody can
+# lock a named account from another address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes warns when the address is not part of the key; here that is the point (see above), and
-# rotating user agents or cookies gains an attacker nothing when only the login counts.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "lms.throttling.AddressAndLoginHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Behind the load balancer the client address is the last one it appends to X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Activation codes on the slips officers print (cadres.activation): days they stay valid, and
+# wrong tries the activation page takes per address and per ID number in ACTIVATION_WINDOW_MINUTES.
+ACTIVATION_CODE_DAYS = int(os.environ.get("ACTIVATION_CODE_DAYS", "30"))
+ACTIVATION_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ACTIVATION_ADDRESS_FAILURE_LIMIT", "20"))
+ACTIVATION_ID_FAILURE_LIMIT = int(os.environ.get("ACTIVATION_ID_FAILURE_LIMIT", "5"))
+ACTIVATION_WINDOW_MINUTES = int(os.environ.get("ACTIVATION_WINDOW_MINUTES", "15"))
 
 # Sessions end after eight hours whatever happens, and when the browser closes on shared
 # computers is not assumed: cadres study on their own phones.

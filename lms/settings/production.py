@@ -37,6 +37,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 # Nothing another app server needs is kept in one process: cache and sessions go to Redis

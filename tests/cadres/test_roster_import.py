@@ -48,12 +48,15 @@ class GoodFileTests:
         assert (cadre.sending_unit, cadre.posted_on, cadre.active) == ("县农业农村局", date(2024, 3, 1), True)
         assert Cadre.objects.get(name="干部3").unit == township
 
-    def test_the_login_is_the_id_number_with_its_last_six_characters_as_password(self, county):
+    def test_the_login_is_the_id_number_waiting_for_activation_with_no_usable_password(self, county):
         services.roster_import(file=xlsx_bytes([roster_row(1)]), filename="r.xlsx", root_unit=county)
 
-        cadre = Cadre.objects.select_related("user").get()
+        cadre = Cadre.objects.select_related("user", "user__account").get()
         assert cadre.user.username == cadre.id_number
-        assert cadre.user.check_password(cadre.id_number[-6:])
+        assert not cadre.user.has_usable_password()
+        assert not cadre.user.check_password(cadre.id_number[-6:])
+        assert cadre.user.account.activated_at is None
+        assert cadre.user.account.code_hash == ""  # codes come with the slips, not with the import
         assert cadre.user.groups.filter(name=CADRE_GROUP).exists()
         assert not cadre.user.is_staff
 

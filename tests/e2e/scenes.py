@@ -123,6 +123,7 @@ def cadre_with_a_short_required_course(*, credit_hours: int = 2) -> StudyScene:
 CADRE_PAGES = {
     "home": True,
     "login": False,
+    "activate": False,
     "my-learning": True,
     "catalogue": True,
     "course": True,
@@ -136,6 +137,7 @@ def cadre_page_path(scene: CadreScene, name: str) -> str:
     return {
         "home": "/",
         "login": "/accounts/login/",
+        "activate": "/accounts/activate/",
         "my-learning": "/me/",
         "catalogue": "/courses/",
         "course": scene.policy.url,

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import ModelLogEntry
 
 from cadres import services
-from cadres.models import Cadre, ImportJob, ImportStatus, InitialPassword, OrgUnit
+from cadres.models import Account, Cadre, ImportJob, ImportStatus, OrgUnit
 from rotations.models import ScheduleRun, Seat
 from rotations.services import scheduling
 from tests.cadres.files import roster_row, xlsx_bytes
@@ -33,7 +33,7 @@ def snapshot():
         get_user_model().objects.count(),
         Cadre.objects.count(),
         OrgUnit.objects.count(),
-        InitialPassword.objects.count(),
+        Account.objects.count(),
         ModelLogEntry.objects.count(),
     )
 

@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from wagtail.models import ModelLogEntry
 
-from cadres.models import Cadre, InitialPassword, OrgUnit
+from cadres.models import Account, Cadre, OrgUnit
 from cadres.services import roster_import
 from rotations.models import ScheduleRun, Seat
 from rotations.services import scheduling
@@ -101,7 +101,7 @@ def snapshot() -> dict:
         "users": sorted(get_user_model().objects.values_list("username", "first_name")),
         "cadres": sorted(Cadre.objects.values_list("id_number", "name", "unit__code")),
         "units": sorted(OrgUnit.objects.values_list("code", "path", "numchild")),
-        "initial_passwords": InitialPassword.objects.count(),
+        "pending_accounts": Account.objects.count(),
         "seats": sorted(Seat.objects.values_list("cadre_id", "batch_id", "placed_by", "locked")),
         "runs": ScheduleRun.objects.count(),
         "audit": ModelLogEntry.objects.count(),
@@ -136,7 +136,7 @@ class KilledRosterImportTests:
         after = snapshot()
         assert len(after["cadres"]) == 35
         assert sorted(n for _, n, _ in after["cadres"] if n.startswith("改名")) == [f"改名{n}" for n in range(1, 6)]
-        assert after["initial_passwords"] == before["initial_passwords"] + 30
+        assert after["pending_accounts"] == before["pending_accounts"] + 30
         assert after["audit"] == before["audit"] + 1
 
 

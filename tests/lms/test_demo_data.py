@@ -123,6 +123,14 @@ class LoadDemoDataTests(TestCase):
         others = get_user_model().objects.filter(cadre__isnull=False).exclude(username="cadre")
         self.assertFalse(any(user.has_usable_password() for user in others))
 
+    def test_the_demo_logins_are_not_held_and_the_roster_waits_for_activation_slips(self):
+        from cadres.models import Account
+
+        self.assertFalse(Account.objects.filter(user__username__in=LOGINS).exists())
+        # Every roster login but `cadre` (about 300, see above) can be sent an activation slip.
+        pending = Account.objects.filter(activated_at__isnull=True, user__cadre__isnull=False)
+        self.assertGreaterEqual(pending.count(), 279)
+
     def test_officers_are_bound_to_the_county_and_one_township(self):
         self.assertEqual(Officer.objects.get(user__username="county").unit.level, UnitLevel.COUNTY)
         self.assertEqual(Officer.objects.get(user__username="township").unit.level, UnitLevel.TOWNSHIP)

@@ -196,6 +196,8 @@ REGISTRY: dict[str, Entry] = {
     "password_change_done": Entry(own=_roles(LOGIN, OK, OK, OK, OK, OK)),
     # Cadres go to their learning, staff to the admin home (which reads as DENIED here).
     "home-redirect": Entry(own=_roles(LOGIN, REDIRECT, DENIED, DENIED, DENIED, DENIED)),
+    # The public activation page (ID number + code from an activation slip); anyone may open it.
+    "account-activate": everyone(),
     "set_language": everyone(REDIRECT, method="post", data={"language": "en"}),
     "audit-log": ADMIN_ONLY,
     "audit-log-results": ADMIN_ONLY,
@@ -239,6 +241,10 @@ REGISTRY: dict[str, Entry] = {
     "cadres_import_job_status": admin(kwargs=obj("import_job")),
     "cadres_roster_template": admin(),
     "cadres_roster_export": admin(),
+    # Activation slips: the page for the officer's own units; a unit of another subtree is a 404
+    # on POST (tests/cadres/test_activation_slips.py). Reissuing names a cadre.
+    "cadres_activation_slips": admin(),
+    "cadres_activation_reissue": admin(kwargs=cadre_of()),
     # --- quizzes (banks and quizzes are shared by the whole site, not kept per subtree) -------
     **snippets("courses_coursecategory", "course_category"),
     # Trainers may add and change course categories, not delete them.
