@@ -29,6 +29,7 @@ def register_roster_urls():
         path("roster-import/<int:pk>/status/", views.import_job_status, name="cadres_import_job_status"),
         path("roster-files/template.xlsx", views.roster_template, name="cadres_roster_template"),
         path("roster-files/export.xlsx", views.roster_export, name="cadres_roster_export"),
+        path("roster-files/export-full-id.xlsx", views.roster_export_full, name="cadres_roster_export_full"),
     ]
 
 
