@@ -25,6 +25,7 @@ from cadres.roles import ADMINISTRATOR_GROUP, TRAINER_GROUP
 
 User = get_user_model()
 PER_PAGE = 20
+NAME_LABEL = _("Name")
 
 
 class SearchForm(BaseFilterForm):
@@ -82,9 +83,13 @@ class ScopedChooseMixin:
     def can_create(self):
         return False
 
+    title_label = NAME_LABEL
+
     @property
     def columns(self):
-        return [self.title_column, *self.extra_columns]
+        title = self.title_column
+        title.label = self.title_label
+        return [title, *self.extra_columns]
 
 
 class ScopedChosenMixin:
@@ -98,13 +103,16 @@ class ScopedChosenMixin:
         return self.scoped(self.model_class._default_manager.filter(pk__in=pks))
 
 
-def _views(scoped, search_form_class, columns=(), ordering=None):
-    """The four chooser view classes of one chooser, sharing its scoping and search."""
+def _views(scoped, search_form_class, columns=(), ordering=None, title=str, title_label=NAME_LABEL):
+    """The four chooser view classes of one chooser, sharing its scoping, search and the title
+    the form shows once an item is chosen (the widget's own title, so a reload shows the same)."""
     attrs = {
         "scoped": lambda self, queryset: scoped(self.request.user, queryset),
         "search_form_class": search_form_class,
         "extra_columns": tuple(columns),
         "ordering": ordering,
+        "get_display_title": lambda self, instance: title(instance),
+        "title_label": title_label,
     }
     choose = type("ChooseView", (ScopedChooseMixin, chooser_views.ChooseView), attrs)
     results = type("ChooseResultsView", (ScopedChooseMixin, chooser_views.ChooseResultsView), attrs)
@@ -139,6 +147,15 @@ def staff_for_chooser(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(is_active=True, pk__in=User.objects.filter(staff).values("pk"))
 
 
+def cadre_title(cadre: Cadre) -> str:
+    return f"{cadre.name}（{cadre.unit.name}）"
+
+
+def staff_title(user) -> str:
+    name = user.get_full_name()
+    return f"{name}（{user.get_username()}）" if name else user.get_username()
+
+
 # --- the viewsets ----------------------------------------------------------------------------
 
 
@@ -161,6 +178,7 @@ _cadre_views = _views(
         Column("id_number", label=_("ID number"), accessor="masked_id_number"),
     ],
     ordering=("name", "pk"),
+    title=cadre_title,
 )
 
 
@@ -180,6 +198,7 @@ _unit_views = _views(
         Column("level", label=_("Level"), accessor="get_level_display"),
     ],
     ordering=("path",),
+    title_label=_("Unit"),
 )
 
 
@@ -197,6 +216,8 @@ _staff_views = _views(
     UserSearchForm,
     [Column("name", label=_("Name"), accessor="get_full_name")],
     ordering=("username", "pk"),
+    title=staff_title,
+    title_label=_("Username"),
 )
 
 
@@ -225,7 +246,7 @@ class CadreChooser(BaseChooser):
     chooser_modal_url_name = "cadre_chooser:choose"
 
     def get_display_title(self, instance) -> str:
-        return f"{instance.name}（{instance.unit.name}）"
+        return cadre_title(instance)
 
 
 class UnitChooser(BaseChooser):
@@ -256,5 +277,4 @@ class StaffChooser(BaseChooser):
     chooser_modal_url_name = "staff_chooser:choose"
 
     def get_display_title(self, instance) -> str:
-        name = instance.get_full_name()
-        return f"{name}（{instance.get_username()}）" if name else instance.get_username()
+        return staff_title(instance)

@@ -104,7 +104,7 @@ class TeamMembersEndpointTests:
         assert len(queries) == TEAM_MEMBERS_QUERIES
 
 
-TEAM_MEMBERS_QUERIES = 5
+TEAM_MEMBERS_QUERIES = 10  # session, login, roles, scope, policy, team, members: none per member
 
 
 class ChooserWidgetTests:
