@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from cadres.models import Cadre, InitialPassword
-from postings.models import CheckIn, Posting
+from postings.models import Absence, CheckIn, Posting
 from tests.cadres.files import roster_row, xlsx_bytes
 from tests.e2e import scenes
 from tests.e2e.browser import PASSWORD, log_in, screenshot, scroll_width
-from tests.factories import make_officer, unit_root
+from tests.factories import make_officer, make_posting, make_work_team, unit_root
 
 TEAM_PATH = "清河县/城关镇/东关村工作队"
 VIEWPORTS = ["phone", "desktop"]
@@ -169,3 +169,36 @@ def test_an_officer_picks_a_cadre_by_searching_in_the_chooser(live_server, new_c
     expect(officer.locator("[data-chooser-title]").first).to_have_text("周小川（城关镇）")
     chosen = Cadre.objects.get(name="周小川", unit=county.township)
     assert officer.locator("input[name=cadre]").input_value() == str(chosen.pk)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_inspection_form_lists_the_chosen_teams_members_only(live_server, new_context, county, viewport):
+    start = timezone.localdate() - timedelta(days=30)
+    other_team = make_work_team(county.other_township, code="QHX0201", name="西岭村工作队")
+    ours = [
+        make_posting(
+            county.team, starts_on=start, cadre=scenes.cadre_in(county.team, username=f"m{n}", name=f"东关队员{n}")
+        )
+        for n in range(2)
+    ]
+    make_posting(other_team, starts_on=start, cadre=scenes.cadre_in(other_team, username="w0", name="西岭队员"))
+    officer = new_context(viewport=viewport).new_page()
+    log_in(officer, live_server.url, "county")
+    officer.goto(f"{live_server.url}/admin/postings_inspections/new/")
+    expect(officer.get_by_text("请先选择工作队，此处将列出其队员。")).to_be_visible()
+
+    officer.get_by_role("button", name="选择单位").click()
+    modal = officer.locator(".modal-dialog")
+    modal.get_by_placeholder("姓名、单位或编码").fill("东关")
+    modal.locator("[data-chooser-modal-choice]", has_text="东关村工作队").click()
+
+    members = officer.locator("[data-team-members] input[type=checkbox]")
+    expect(members).to_have_count(2)
+    expect(officer.locator("[data-team-members]")).not_to_contain_text("西岭队员")
+    officer.get_by_label("东关队员1").check()
+    officer.get_by_label("督查人员").fill("县委组织部督查组")
+    officer.get_by_label("督查日期").fill(timezone.localdate().isoformat())
+    with officer.expect_navigation():
+        officer.locator("form button[type=submit]").last.click()
+
+    assert list(Absence.objects.values_list("posting", flat=True)) == [ours[1].pk]
