@@ -33,10 +33,13 @@ class SearchForm(BaseFilterForm):
 
     lookups: tuple[str, ...] = ()
     suffix_lookups: tuple[str, ...] = ()
+    placeholder = _("Search")
 
-    q = forms.CharField(
-        label=_("Search"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Name, unit or code")})
-    )
+    q = forms.CharField(label=_("Search"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = self.placeholder
 
     def filter(self, objects: QuerySet) -> QuerySet:
         query = (self.cleaned_data.get("q") or "").strip()
@@ -53,15 +56,18 @@ class SearchForm(BaseFilterForm):
 
 
 class CadreSearchForm(SearchForm):
+    placeholder = _("Name, unit or last 4 ID characters")
     lookups = ("name", "unit__name")
     suffix_lookups = ("id_number",)  # the last four characters, as a masked number shows them
 
 
 class UnitSearchForm(SearchForm):
+    placeholder = _("Unit name or code")
     lookups = ("name", "code")
 
 
 class UserSearchForm(SearchForm):
+    placeholder = _("Username or name")
     lookups = ("username", "first_name", "last_name")
 
 

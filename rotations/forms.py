@@ -69,10 +69,12 @@ class ProgrammeForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope_for(self.for_user) if self.for_user else NOTHING
         units = selectors.units_in_scope(scope=self.scope).order_by("path")
-        self.fields["unit"].queryset = units
+        # Widgets first: a model choice field hands its choices to the widget it has when the
+        # queryset is set.
         self.fields["unit"].widget = UnitChooser()
-        self.fields["population_units"].queryset = units
         self.fields["population_units"].widget = FilterableCheckboxSelectMultiple()
+        self.fields["unit"].queryset = units
+        self.fields["population_units"].queryset = units
         self.fields["population_units"].label_from_instance = lambda unit: f"{'　' * (unit.depth - 1)}{unit.name}"
         self.order_fields([*self._meta.fields[: self._meta.fields.index("absences_fail_at")], "max_leave_share"])
         if self.instance.pk or not self.is_bound:
@@ -140,10 +142,10 @@ class BatchForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         scope = scope_for(self.for_user) if self.for_user else NOTHING
         self.fields["programme"].queryset = selectors.programmes_in_scope(scope=scope)
+        self.fields["trainers"].widget = FilterableCheckboxSelectMultiple()
         self.fields["trainers"].queryset = (
             get_user_model().objects.filter(groups__name=TRAINER_GROUP, is_active=True).order_by("username")
         )
-        self.fields["trainers"].widget = FilterableCheckboxSelectMultiple()
         self.fields["trainers"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
     def clean(self):

@@ -160,7 +160,7 @@ def test_an_officer_picks_a_cadre_by_searching_in_the_chooser(live_server, new_c
     officer.get_by_role("button", name="选择干部").click()
     modal = officer.locator(".modal-dialog")
     expect(modal).to_be_visible()
-    modal.get_by_placeholder("姓名、单位或编码").fill("周小")
+    modal.get_by_placeholder("姓名、单位或身份证号后四位").fill("周小")
     choices = modal.locator("[data-chooser-modal-choice]")
     expect(choices).to_have_count(1)  # the namesake of another county is not offered
     screenshot(officer, "cadre-chooser", full_page=False)
@@ -189,7 +189,7 @@ def test_the_inspection_form_lists_the_chosen_teams_members_only(live_server, ne
 
     officer.get_by_role("button", name="选择单位").click()
     modal = officer.locator(".modal-dialog")
-    modal.get_by_placeholder("姓名、单位或编码").fill("东关")
+    modal.get_by_placeholder("单位名称或编码").fill("东关")
     modal.locator("[data-chooser-modal-choice]", has_text="东关村工作队").click()
 
     members = officer.locator("[data-team-members] input[type=checkbox]")

@@ -150,6 +150,9 @@ class OfficerActionTests(RotationPagesSetup):
         page = self.client.get(reverse("rotations_programme:edit", args=[created.pk])).content.decode()
         self.assertIn('name="max_leave_share" value="1/10"', page)
         self.assertNotIn("max_leave_numerator", page)
+        # Population units are checkboxes (with a filter box), the officer's units among them.
+        self.assertIn(f'type="checkbox" name="population_units" value="{self.team.pk}"', page)
+        self.assertIn("data-filterable-checkboxes", page)
 
     def test_an_officer_makes_a_batch_by_hand_with_its_sessions_and_trainers(self):
         self.client.force_login(self.users["officer_own"])
