@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cadres.models import Cadre
 from cadres.widgets import SHARE_INVALID, ShareField
-from tests.factories import CadreFactory, make_trainer
+from tests.factories import CadreFactory, make_trainer, unit_child
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +79,26 @@ class UnitChooserTests:
 
         assert world.team.name in html and world.township.name not in html
 
+    @pytest.mark.parametrize("count", [5, 50])
+    def test_the_list_costs_the_same_queries_at_any_size(self, client, world, count):
+        for n in range(count):
+            unit_child(world.township, code=f"V{n:03d}", name=f"{n}村工作队", level="village_team")
+        client.force_login(world.users["county"])
+        client.get(reverse("unit_chooser:choose"))
+
+        with CaptureQueriesContext(connection) as queries:
+            html = listed(client, reverse("unit_chooser:choose_results"), level="village_team")
+
+        assert html.count("data-chooser-modal-choice") == min(count + 1, 20)
+        assert len(queries) == UNIT_CHOOSER_QUERIES
+
     def test_a_unit_of_another_subtree_cannot_be_chosen(self, client, world):
         client.force_login(world.users["township"])
 
         assert client.get(reverse("unit_chooser:chosen", args=[world.south.pk])).status_code == 404
+
+
+UNIT_CHOOSER_QUERIES = 10  # session, login, roles, scope, count, one page: none per row
 
 
 class StaffChooserTests:
