@@ -140,6 +140,6 @@ class ImportJobPostingsTests:
 
         assert (job.status, job.postings_created) == (ImportStatus.SUCCEEDED, 1)
         assert [RowError.from_dict(note).column for note in job.notes] == ["派出单位"]
-        assert "1 posted to work teams" in page
-        assert "Not posted to 东村工作队" in page
+        assert "派驻工作队 1 人" in page  # the admin speaks Chinese by default
+        assert "未派驻到 东村工作队：派驻须填写派出单位。" in page
         assert "import-bar--succeeded" in page
