@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from cadres import idcard
+from cadres.choosers import UnitChooser
 from cadres.models import Cadre, OrgUnit
 from cadres.permissions import cached_is_administrator, cached_scope
 from cadres.selectors import unit_list_in_scope
@@ -49,6 +50,7 @@ class CadreForm(WagtailAdminModelForm):
             "active",
         ]
         field_classes = {"unit": UnitChoiceField}
+        widgets = {"unit": UnitChooser()}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -75,7 +77,9 @@ class CadreForm(WagtailAdminModelForm):
 
 
 class OrgUnitForm(WagtailAdminModelForm):
-    parent = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Belongs to"), required=False)
+    parent = UnitChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Belongs to"), required=False, widget=UnitChooser()
+    )
 
     class Meta:
         model = OrgUnit
@@ -113,6 +117,7 @@ class RosterUploadForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         label=_("Import below"),
         help_text=_("Unit paths in the file must start at this unit or one above it."),
+        widget=UnitChooser(),
     )
     file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))
 

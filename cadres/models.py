@@ -89,6 +89,10 @@ class Cadre(models.Model):
         verbose_name_plural = _("cadres")
         ordering = ["unit__path", "name"]
         indexes = [models.Index(fields=["unit", "category"], name="cadre_unit_category")]
+        # Granted by an administrator to the few officers who keep ID numbers (e.g. to merge
+        # with the provincial cadre system); administrators have it implicitly. Holders may
+        # export the roster with full ID numbers, and every such export is audit-logged.
+        permissions = [("view_full_id_number", _("Can see full ID numbers"))]
 
     def __str__(self) -> str:
         return self.name
@@ -150,6 +154,9 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("cadres added"), default=0)
     updated_count = models.PositiveIntegerField(_("cadres updated"), default=0)
     units_created = models.PositiveIntegerField(_("units added"), default=0)
+    postings_created = models.PositiveIntegerField(_("cadres posted to work teams"), default=0)
+    # Rows imported but not fully acted on (e.g. a team member not posted), as `errors` holds them.
+    notes = models.JSONField(_("notes"), default=list, blank=True)
     # [{"row": int | None, "column": str, "template": str, "params": {...}}], see cadres.roster.RowError
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -29,6 +29,19 @@ def cached_is_administrator(user) -> bool:
     return value
 
 
+FULL_ID_NUMBER_PERMISSION = "cadres.view_full_id_number"
+
+
+def can_see_full_id_numbers(user) -> bool:
+    """Administrators, and officers an administrator granted "Can see full ID numbers" to
+    (in the user or group editor); never someone who manages no part of the tree."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if cached_is_administrator(user):
+        return True
+    return not cached_scope(user).nothing and user.has_perm(FULL_ID_NUMBER_PERMISSION)
+
+
 def scope_filter(queryset: QuerySet, scope: Scope, path_field: str) -> QuerySet:
     if scope.nothing:
         return queryset.none()

@@ -47,6 +47,14 @@ ROW_BAD_PHONE = gettext_noop("“{value}” is not a phone number.")
 ROW_UNKNOWN_STATUS = gettext_noop("Unknown status “{value}”; use 在职 or 离任.")
 ROW_TOO_LONG = gettext_noop("{column} is longer than {limit} characters.")
 ROW_BAD_UNIT_PATH = gettext_noop("The unit path has an empty part; separate unit names with a single /.")
+ROW_DUPLICATE_MASKED = gettext_noop("The same masked ID number and name already appear in row {first_row}.")
+
+# A masked ID number as the roster export writes it (see cadres.models.mask_id_number): the
+# region prefix, ten stars, the last four characters. Such a row can only update a cadre
+# already on the roster; the import matches it by name and the visible characters.
+MASKED_ID_PATTERN = re.compile(r"^(\d{4})\*{10}(\d{3}[\dX])$")
+# What cadres.spreadsheets.neutralise puts before a cell a spreadsheet would evaluate.
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 
 UNIT_SEPARATOR = "/"
 
@@ -99,6 +107,7 @@ HEADER_ALIASES: dict[str, str] = {
     "人员类别": "category",
     "级别": "rank",
     "派驻日期": "posted_on",
+    "驻村时间": "posted_on",
     "在职": "active",
     "在职状态": "active",
 }
@@ -183,13 +192,16 @@ class RosterRow:
     id_number: str
     unit_path: tuple[str, ...]
     category: str
-    gender: str
-    birth_date: date
+    gender: str | None
+    birth_date: date | None
     phone: str | None = None
     rank: str | None = None
     sending_unit: str | None = None
     posted_on: date | None = None
     active: bool | None = None
+    # True when `id_number` is masked (1101**********0013): the row updates the one cadre it
+    # matches and never creates one; gender and birth date are None unless the file gives them.
+    masked: bool = False
 
 
 @dataclass
@@ -234,9 +246,11 @@ def read_roster(content: bytes, filename: str, *, progress: Progress | None = No
         values = {name: _cell(cells, index) for name, index in positions.items()}
         row, errors = _parse_row(number, values)
         if row is not None:
-            first = first_row_of.setdefault(row.id_number, number)
+            key = f"{row.id_number} {row.name}" if row.masked else row.id_number
+            first = first_row_of.setdefault(key, number)
             if first != number:
-                errors.append(row_error(number, "身份证号", ROW_DUPLICATE_ID, first_row=first))
+                template = ROW_DUPLICATE_MASKED if row.masked else ROW_DUPLICATE_ID
+                errors.append(row_error(number, "身份证号", template, first_row=first))
                 row = None
         parsed.errors.extend(errors)
         if row is not None and not errors:
@@ -316,7 +330,9 @@ def _header_positions(header: tuple) -> dict[str, int]:
 def _cell(cells: tuple, index: int) -> object:
     value = cells[index] if index < len(cells) else None
     if isinstance(value, str):
-        value = value.strip()
+        # An exported cell keeps the apostrophe that stopped a spreadsheet evaluating it; the
+        # value itself is what follows.
+        value = _NEUTRALISED.sub("", value.strip())
         return value or None
     return value
 
@@ -342,7 +358,10 @@ def _parse_row(number: int, values: dict[str, object]) -> tuple[RosterRow | None
             fail(field_name, ROW_TOO_LONG, column=column.header, limit=column.max_length)
 
     facts = None
-    if values.get("id_number") is not None:
+    masked = None
+    if values.get("id_number") is not None and MASKED_ID_PATTERN.match(idcard.normalise(values["id_number"])):
+        masked = idcard.normalise(values["id_number"])
+    elif values.get("id_number") is not None:
         try:
             facts = idcard.parse(values["id_number"])
         except idcard.InvalidIdNumber as exc:
@@ -415,22 +434,23 @@ def _parse_row(number: int, values: dict[str, object]) -> tuple[RosterRow | None
     if "sending_unit" in values:
         sending_unit = _text(values["sending_unit"]) if values["sending_unit"] is not None else ""
 
-    if errors or facts is None or category is None:
+    if errors or (facts is None and masked is None) or category is None:
         return None, errors
     return (
         RosterRow(
             row=number,
             name=_text(values["name"]),
-            id_number=facts.number,
+            id_number=facts.number if facts else masked,
             unit_path=unit_path,
             category=category,
-            gender=facts.gender,
-            birth_date=facts.birth_date,
+            gender=facts.gender if facts else gender,
+            birth_date=facts.birth_date if facts else (birth_date or None),
             phone=phone,
             rank=rank,
             sending_unit=sending_unit,
             posted_on=posted_on or None,
             active=active,
+            masked=masked is not None,
         ),
         errors,
     )

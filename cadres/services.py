@@ -24,10 +24,11 @@ from django.utils.translation import gettext_noop
 
 from cadres import activation, audit, idcard, roster
 from cadres.exceptions import RosterRejected
-from cadres.models import Cadre, Gender, ImportJob, ImportStatus, OrgUnit, Rank, UnitLevel
+from cadres.models import Cadre, Gender, ImportJob, ImportStatus, OrgUnit, Rank, UnitLevel, mask_id_number
 from cadres.roles import CADRE_GROUP, Scope
 from cadres.roster import COLUMNS, ParsedRoster, RosterRow, RowError, row_error
 from cadres.selectors import cadre_list_in_scope, unit_chain, unit_names_by_path, unit_path_text
+from cadres.signals import RosterFollowUp, RosterPosting, roster_imported
 from cadres.spreadsheets import Sheet, workbook_bytes
 
 User = get_user_model()
@@ -36,6 +37,14 @@ logger = logging.getLogger("jianbing.cadres")
 ROW_UNIT_OUTSIDE = gettext_noop("Unit {path} is outside your units; paths must start at {root}.")
 ROW_CADRE_OUTSIDE = gettext_noop("This ID number belongs to a cadre outside your units.")
 ROW_LOGIN_TAKEN = gettext_noop("A login named after this ID number already exists and is not a cadre.")
+ROW_MASKED_NO_MATCH = gettext_noop(
+    "No cadre in your units is called {name} with an ID number like {masked}; "
+    "a masked ID number only updates a cadre already on the roster, so write the full number."
+)
+ROW_MASKED_AMBIGUOUS = gettext_noop(
+    "{count} cadres in your units are called {name} with an ID number like {masked}; write the full number."
+)
+ROW_SAME_CADRE_TWICE = gettext_noop("This row and row {first_row} are the same cadre.")
 
 BATCH_SIZE = 500
 PROGRESS_EVERY = 500
@@ -186,6 +195,9 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     units_created: int = 0
+    postings_created: int = 0
+    # Rows imported but not acted on by an app above (e.g. a team member not posted), as notes.
+    notes: list[RowError] = field(default_factory=list)
 
 
 @dataclass
@@ -198,6 +210,7 @@ class _Plan:
     creates: list[tuple[RosterRow, tuple[str, ...]]] = field(default_factory=list)
     updates: list[tuple[RosterRow, tuple[str, ...], Cadre]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    rows_by_cadre: dict[int, int] = field(default_factory=dict)  # cadre pk -> first row updating it
 
 
 def _read_bytes(file: BinaryIO | bytes | str | Path) -> tuple[bytes, str]:
@@ -242,6 +255,7 @@ def roster_import(
     with transaction.atomic():
         result = _write(plan)
         result.total_rows = parsed.total_rows
+        _announce(plan, result, actor=actor)
         audit.record(
             plan.root,
             audit.ROSTER_IMPORT,
@@ -251,8 +265,48 @@ def roster_import(
             created=result.created,
             updated=result.updated,
             units_created=result.units_created,
+            postings_created=result.postings_created,
         )
     return result
+
+
+# Cadre categories (cadres.models.CadreCategory values) that are posted to a village work team.
+POSTED_CATEGORIES = frozenset({"first_secretary", "team_leader", "team_member"})
+
+
+def _announce(plan: _Plan, result: ImportResult, *, actor) -> None:
+    """Tell the apps above which rows post a cadre to a work team (inside the import's transaction)."""
+    rows = [
+        (row, plan.units[rel], cadre)
+        for row, rel, cadre in [(row, rel, None) for row, rel in plan.creates] + plan.updates
+        if row.posted_on is not None
+        and row.category in POSTED_CATEGORIES
+        and plan.units[rel].level == UnitLevel.VILLAGE_TEAM
+        and row.active is not False
+    ]
+    if not rows:
+        return
+    new_ids: dict[str, int] = {}
+    numbers = [row.id_number for row, _, cadre in rows if cadre is None]
+    for start in range(0, len(numbers), BATCH_SIZE):
+        new_ids.update(
+            Cadre.objects.filter(id_number__in=numbers[start : start + BATCH_SIZE]).values_list("id_number", "pk")
+        )
+    postings = [
+        RosterPosting(
+            row=row.row,
+            cadre_id=cadre.pk if cadre else new_ids[row.id_number],
+            team_id=team.pk,
+            category=row.category,
+            starts_on=row.posted_on,
+            sending_unit=row.sending_unit if row.sending_unit is not None else (cadre.sending_unit if cadre else ""),
+        )
+        for row, team, cadre in rows
+    ]
+    for _receiver, follow_up in roster_imported.send(OrgUnit, root_unit=plan.root, actor=actor, postings=postings):
+        if isinstance(follow_up, RosterFollowUp):
+            result.postings_created += follow_up.postings_created
+            result.notes.extend(follow_up.notes)
 
 
 def _plan(parsed: ParsedRoster, *, root_unit: OrgUnit) -> _Plan:
@@ -283,18 +337,24 @@ def _plan(parsed: ParsedRoster, *, root_unit: OrgUnit) -> _Plan:
 
     for start in range(0, len(rows_with_units), BATCH_SIZE):
         chunk = rows_with_units[start : start + BATCH_SIZE]
-        ids = [row.id_number for row, _ in chunk]
+        ids = [row.id_number for row, _ in chunk if not row.masked]
         existing = {c.id_number: c for c in Cadre.objects.filter(id_number__in=ids).select_related("unit")}
         logins = set(
             User.objects.filter(username__in=[i for i in ids if i not in existing]).values_list("username", flat=True)
         )
+        namesakes = _namesakes_in_subtree(root_unit, [row.name for row, _ in chunk if row.masked])
         for row, rel in chunk:
+            if row.masked:
+                cadre = _match_masked(row, namesakes, plan.errors)
+                if cadre is not None:
+                    _plan_update(plan, row, rel, cadre)
+                continue
             cadre = existing.get(row.id_number)
             if cadre is not None:
                 if not root_unit.contains(cadre.unit):
                     plan.errors.append(row_error(row.row, "身份证号", ROW_CADRE_OUTSIDE))
                 else:
-                    plan.updates.append((row, rel, cadre))
+                    _plan_update(plan, row, rel, cadre)
             elif row.id_number in logins:
                 plan.errors.append(row_error(row.row, "身份证号", ROW_LOGIN_TAKEN))
             else:
@@ -302,18 +362,51 @@ def _plan(parsed: ParsedRoster, *, root_unit: OrgUnit) -> _Plan:
     return plan
 
 
+def _namesakes_in_subtree(root_unit: OrgUnit, names: list[str]) -> dict[str, list[Cadre]]:
+    """Cadres below `root_unit` bearing one of `names`, by name: the candidates for masked rows."""
+    if not names:
+        return {}
+    found: dict[str, list[Cadre]] = {}
+    cadres = Cadre.objects.filter(name__in=set(names), unit__path__startswith=root_unit.path).select_related("unit")
+    for cadre in cadres.order_by("pk"):
+        found.setdefault(cadre.name, []).append(cadre)
+    return found
+
+
+def _match_masked(row: RosterRow, namesakes: dict[str, list[Cadre]], errors: list[RowError]) -> Cadre | None:
+    """The one cadre of the subtree with the row's name whose ID number masks to the row's; else an error."""
+    matches = [c for c in namesakes.get(row.name, []) if mask_id_number(c.id_number) == row.id_number]
+    if len(matches) == 1:
+        return matches[0]
+    params = {"name": row.name, "masked": row.id_number}
+    if matches:
+        errors.append(row_error(row.row, "身份证号", ROW_MASKED_AMBIGUOUS, count=len(matches), **params))
+    else:
+        errors.append(row_error(row.row, "身份证号", ROW_MASKED_NO_MATCH, **params))
+    return None
+
+
+def _plan_update(plan: _Plan, row: RosterRow, rel: tuple[str, ...], cadre: Cadre) -> None:
+    first = plan.rows_by_cadre.setdefault(cadre.pk, row.row)
+    if first != row.row:
+        plan.errors.append(row_error(row.row, "身份证号", ROW_SAME_CADRE_TWICE, first_row=first))
+    else:
+        plan.updates.append((row, rel, cadre))
+
+
 _OPTIONAL_FIELDS = ("phone", "rank", "sending_unit", "posted_on", "active")
 
 
 def _cadre_fields(row: RosterRow, unit: OrgUnit) -> dict:
-    fields = {
-        "name": row.name,
-        "unit": unit,
-        "category": row.category,
-        "gender": row.gender,
-        "birth_date": row.birth_date,
-    }
-    fields.update({name: getattr(row, name) for name in _OPTIONAL_FIELDS if getattr(row, name) is not None})
+    fields = {"name": row.name, "unit": unit, "category": row.category}
+    # Gender and birth date are None only on a masked row without them: left as they are.
+    fields.update(
+        {
+            name: getattr(row, name)
+            for name in ("gender", "birth_date", *_OPTIONAL_FIELDS)
+            if getattr(row, name) is not None
+        }
+    )
     return fields
 
 
@@ -514,6 +607,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
             "created_count": result.created,
             "updated_count": result.updated,
             "units_created": result.units_created,
+            "postings_created": result.postings_created,
+            "notes": [note.as_dict() for note in result.notes],
             "total_rows": result.total_rows,
             "processed_rows": result.total_rows,
         }

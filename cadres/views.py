@@ -18,7 +18,7 @@ from wagtail.permissions import policy_registry
 from cadres import services
 from cadres.forms import RosterUploadForm
 from cadres.models import Cadre, ImportJob, ImportStatus
-from cadres.permissions import cached_is_administrator, cached_scope
+from cadres.permissions import cached_scope, can_see_full_id_numbers
 from cadres.roster import RowError
 from cadres.selectors import import_job_list_in_scope
 
@@ -92,10 +92,23 @@ class ImportJobView(RosterAdminMixin, WagtailAdminTemplateMixin, TemplateView):
         context.update(
             job=job,
             errors=[_render_error(data) for data in job.errors],
+            notes=[_render_error(data) for data in job.notes],
             status_url=reverse("cadres_import_job_status", args=[job.pk]),
             succeeded=job.status == ImportStatus.SUCCEEDED,
+            refused=job.status in REFUSED,
+            bar_state=bar_state(job),
         )
         return context
+
+
+REFUSED = frozenset({ImportStatus.REJECTED, ImportStatus.FAILED})
+
+
+def bar_state(job: ImportJob) -> str:
+    """How the progress bar looks: running, succeeded (green) or refused (red, never green)."""
+    if job.status == ImportStatus.SUCCEEDED:
+        return "succeeded"
+    return "refused" if job.status in REFUSED else "running"
 
 
 def _render_error(data: dict) -> dict:
@@ -115,6 +128,7 @@ def import_job_status(request: HttpRequest, pk: int) -> JsonResponse:
             "processed_rows": job.processed_rows,
             "total_rows": job.total_rows,
             "percent": job.percent,
+            "bar_state": bar_state(job),
         }
     )
 
@@ -125,8 +139,16 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 
 
 def roster_export(request: HttpRequest) -> HttpResponse:
+    """The roster with masked ID numbers: what every officer may take away."""
     _require(request, "view")
-    content = services.roster_export(
-        scope=cached_scope(request.user), unmasked=cached_is_administrator(request.user), actor=request.user
-    )
+    content = services.roster_export(scope=cached_scope(request.user), unmasked=False, actor=request.user)
     return _xlsx_response(content, f"花名册-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def roster_export_full(request: HttpRequest) -> HttpResponse:
+    """The roster with full ID numbers, for those allowed to see them; logged as unmasked."""
+    _require(request, "view")
+    if not can_see_full_id_numbers(request.user):
+        raise PermissionDenied
+    content = services.roster_export(scope=cached_scope(request.user), unmasked=True, actor=request.user)
+    return _xlsx_response(content, f"花名册-完整身份证号-{timezone.localdate():%Y%m%d}.xlsx")

@@ -23,7 +23,7 @@ from wagtail.log_actions import log
 from cadres import services
 from cadres.forms import CadreForm, OrgUnitForm
 from cadres.models import Cadre, CadreCategory, OrgUnit
-from cadres.permissions import cached_is_administrator, cached_scope, scope_filter
+from cadres.permissions import cached_is_administrator, cached_scope, can_see_full_id_numbers, scope_filter
 from cadres.selectors import unit_list_in_scope
 
 
@@ -153,6 +153,12 @@ class CadreIndexView(ScopedIndexView):
             HeaderButton(_("Download template"), url=reverse("cadres_roster_template"), icon_name="download")
         )
         buttons.append(HeaderButton(_("Export to Excel"), url=reverse("cadres_roster_export"), icon_name="download"))
+        if can_see_full_id_numbers(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Export with full ID numbers"), url=reverse("cadres_roster_export_full"), icon_name="download"
+                )
+            )
         if self.user_has_permission("change"):
             buttons.append(HeaderButton(_("Activation slips"), url=reverse("cadres_activation_slips"), icon_name="key"))
         return buttons

@@ -5,7 +5,7 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from cadres import activation, activation_views, audit, services, views
+from cadres import activation, activation_views, audit, choosers, services, views
 from cadres.models import Cadre, OrgUnit
 from cadres.permissions import SubtreePermissionPolicy, cached_is_administrator
 from cadres.viewsets import CadreViewSet, OrgUnitViewSet
@@ -18,7 +18,13 @@ register_permission_policy(
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [CadreViewSet(), OrgUnitViewSet()]
+    return [
+        CadreViewSet(),
+        OrgUnitViewSet(),
+        choosers.cadre_chooser_viewset,
+        choosers.unit_chooser_viewset,
+        choosers.staff_chooser_viewset,
+    ]
 
 
 @hooks.register("register_admin_urls")
@@ -35,6 +41,7 @@ def register_roster_urls():
             activation_views.ActivationCodeReissueView.as_view(),
             name="cadres_activation_reissue",
         ),
+        path("roster-files/export-full-id.xlsx", views.roster_export_full, name="cadres_roster_export_full"),
     ]
 
 

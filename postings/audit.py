@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 POSTING_CREATE = "postings.posting.create"
+POSTING_CREATE_FROM_ROSTER = "postings.posting.create_from_roster"
 POSTING_UPDATE = "postings.posting.update"
 POSTING_END = "postings.posting.end"
 SUCCESSOR_PLAN = "postings.posting.plan_successor"
@@ -29,6 +30,7 @@ FOLLOW_UP_RECORD = "postings.flag.follow_up"
 
 ACTIONS = {
     POSTING_CREATE: (_("Post a cadre"), _("Cadre posted")),
+    POSTING_CREATE_FROM_ROSTER: (_("Post cadres from a roster import"), _("Cadres posted from the roster")),
     POSTING_UPDATE: (_("Change a posting"), _("Posting changed")),
     POSTING_END: (_("End a posting"), _("Posting ended")),
     SUCCESSOR_PLAN: (_("Plan a successor"), _("Successor planned")),

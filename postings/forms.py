@@ -1,11 +1,13 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from cadres.choosers import CadreChooser, UnitChooser
 from cadres.models import Cadre, OrgUnit, UnitLevel
 from postings.models import EndReason, FollowUpKind, InductionRoute, Inspection, Posting, PostingRole, PostingRuleSet
 from postings.scoping import user_scope
-from postings.selectors import in_scope
+from postings.selectors import in_scope, open_postings_of_team
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -25,10 +27,6 @@ class LeaveRequestForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-def _label_unit(unit: OrgUnit) -> str:
-    return f"{'　' * (unit.depth - 1)}{unit.name}"
-
-
 class ScopedFormMixin:
     """Choices of units, teams and cadres are cut to the user's subtree."""
 
@@ -46,7 +44,12 @@ class PostingForm(ScopedFormMixin, WagtailAdminModelForm):
     class Meta:
         model = Posting
         fields = ["cadre", "team", "role", "sending_unit", "starts_on", "planned_end_on"]
-        widgets = {"starts_on": DATE_INPUT, "planned_end_on": DATE_INPUT}
+        widgets = {
+            "starts_on": DATE_INPUT,
+            "planned_end_on": DATE_INPUT,
+            "cadre": CadreChooser(),
+            "team": UnitChooser(level=UnitLevel.VILLAGE_TEAM),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,9 +57,7 @@ class PostingForm(ScopedFormMixin, WagtailAdminModelForm):
         self.fields["planned_end_on"].help_text = _("Blank: the minimum term of the team's rules.")
         teams = OrgUnit.objects.filter(level=UnitLevel.VILLAGE_TEAM).order_by("path")
         self.fields["team"].queryset = self.scoped(teams, "path")
-        self.fields["team"].label_from_instance = _label_unit
         self.fields["cadre"].queryset = self.scoped(Cadre.objects.select_related("unit").order_by("name"), "unit__path")
-        self.fields["cadre"].label_from_instance = lambda cadre: f"{cadre.name}（{cadre.unit.name}）"
 
 
 class PostingEditForm(WagtailAdminModelForm):
@@ -73,7 +74,7 @@ class PostingEndForm(forms.Form):
 
 
 class SuccessorForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("Successor"), queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label=_("Successor"), queryset=Cadre.objects.none(), widget=CadreChooser())
     sending_unit = forms.CharField(label=_("Sending unit"), max_length=100)
     role = forms.ChoiceField(label=_("Role"), choices=PostingRole.choices)
     starts_on = forms.DateField(label=_("Successor arrives on"), widget=DATE_INPUT)
@@ -85,7 +86,20 @@ class SuccessorForm(forms.Form):
         super().__init__(*args, **kwargs)
         cadres = Cadre.objects.select_related("unit").order_by("name")
         self.fields["cadre"].queryset = in_scope(cadres, scope=user_scope(user), path_lookup="unit__path")
-        self.fields["cadre"].label_from_instance = lambda cadre: f"{cadre.name}（{cadre.unit.name}）"
+
+
+class TeamMembersWidget(forms.CheckboxSelectMultiple):
+    """The chosen team's members as checkboxes; the page's script refills them when the team changes."""
+
+    template_name = "postings/widgets/team_members.html"
+
+    class Media:
+        js = ["postings/team_members.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["members_url"] = reverse("postings_team_members", args=[0]).replace("/0/", "/{team}/")
+        return context
 
 
 class InspectionForm(ScopedFormMixin, WagtailAdminModelForm):
@@ -93,23 +107,24 @@ class InspectionForm(ScopedFormMixin, WagtailAdminModelForm):
         label=_("Found absent without leave"),
         queryset=Posting.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=TeamMembersWidget,
         help_text=_("Only those without approved leave that day. Each absence counts towards a flag."),
     )
 
     class Meta:
         model = Inspection
         fields = ["team", "inspected_on", "inspectors", "findings"]
-        widgets = {"inspected_on": DATE_INPUT}
+        widgets = {"inspected_on": DATE_INPUT, "team": UnitChooser(level=UnitLevel.VILLAGE_TEAM)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         teams = OrgUnit.objects.filter(level=UnitLevel.VILLAGE_TEAM).order_by("path")
         self.fields["team"].queryset = self.scoped(teams, "path")
-        self.fields["team"].label_from_instance = _label_unit
-        postings = Posting.objects.filter(ended_on__isnull=True).select_related("cadre", "team")
-        self.fields["absent"].queryset = self.scoped(postings, "team__path").order_by("team__path", "cadre__name")
-        self.fields["absent"].label_from_instance = lambda p: f"{p.cadre.name}（{p.team.name}）"
+        # Only the chosen team's people: a county has hundreds of teams and thousands of members.
+        team_id = self.data.get(self.add_prefix("team")) if self.is_bound else self.initial.get("team")
+        postings = open_postings_of_team(team_id=team_id, scope=user_scope(self.for_user))
+        self.fields["absent"].queryset = postings
+        self.fields["absent"].label_from_instance = lambda p: p.cadre.name
 
 
 class FollowUpForm(forms.Form):
@@ -143,4 +158,4 @@ class PostingRuleSetForm(ScopedFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = self.scoped(OrgUnit.objects.order_by("path"), "path")
-        self.fields["unit"].label_from_instance = _label_unit
+        self.fields["unit"].widget = UnitChooser()

@@ -90,6 +90,16 @@ def current_posting(*, cadre: Cadre, day: date) -> Posting | None:
     return Posting.objects.filter(_active_on(day), cadre=cadre).select_related("team").order_by("-starts_on").first()
 
 
+def open_postings_of_team(*, team_id: object, scope: Scope) -> QuerySet[Posting]:
+    """One team's open postings in `scope`, by name; none when `team_id` is not a number."""
+    try:
+        team_id = int(team_id)
+    except (TypeError, ValueError):
+        return Posting.objects.none()
+    postings = Posting.objects.filter(team_id=team_id, ended_on__isnull=True).select_related("cadre")
+    return in_scope(postings, scope=scope, path_lookup="team__path").order_by("cadre__name", "pk")
+
+
 def teams_in_scope(*, scope: Scope) -> QuerySet[OrgUnit]:
     return in_scope(OrgUnit.objects.filter(level=UnitLevel.VILLAGE_TEAM), scope=scope, path_lookup="path")
 

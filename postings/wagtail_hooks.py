@@ -12,7 +12,7 @@ from postings import audit
 from postings.admin_views.leave import LeaveViewSet
 from postings.admin_views.postings import PostingViewSet
 from postings.admin_views.rules import RuleSetViewSet
-from postings.admin_views.supervision import FlagViewSet, InspectionViewSet
+from postings.admin_views.supervision import FlagViewSet, InspectionViewSet, team_members
 from postings.models import Flag, Inspection, LeaveRequest, Posting, PostingRuleSet
 from postings.permissions import SubtreePermissionPolicy
 from postings.reports import PresenceReportView, TeamsReportView, TermsEndingReportView
@@ -67,7 +67,7 @@ REPORTS = [
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    urls = []
+    urls = [path("postings/teams/<int:pk>/members/", team_members, name="postings_team_members")]
     for prefix, name, view, _label, _icon in REPORTS:
         urls += [
             path(f"postings/reports/{prefix}", view.as_view(), name=name),

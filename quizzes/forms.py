@@ -57,3 +57,21 @@ class EssayGradeForm(forms.Form):
 
 class QuestionImportForm(forms.Form):
     file = forms.FileField(label=_("Question file (.xlsx)"))
+
+
+class QuestionBankForm(WagtailAdminModelForm):
+    """The owner is picked with the trainers' chooser (searchable), not a select of every login."""
+
+    def __init__(self, *args, **kwargs):
+        # Imported here: this module loads with the models, before the admin's widgets may.
+        from cadres.choosers import StaffChooser, staff_for_chooser
+
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            field = self.fields["owner"]
+            owners = staff_for_chooser(self.for_user) if self.for_user else field.queryset.none()
+            if self.instance.owner_id:
+                # A current owner who has since left the trainers stays valid, so saving never fails.
+                owners = field.queryset.filter(pk=self.instance.owner_id) | owners
+            field.queryset = owners
+            field.widget = StaffChooser()

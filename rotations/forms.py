@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from cadres.choosers import CadreChooser, UnitChooser
 from cadres.models import CadreCategory
 from cadres.roles import NOTHING, TRAINER_GROUP, scope_for
+from cadres.widgets import FilterableCheckboxSelectMultiple, ShareField
 from rotations import selectors
 from rotations.models import AttendanceStatus, Batch, Programme, Unavailability
 
@@ -38,6 +40,14 @@ class ProgrammeForm(WagtailAdminModelForm):
     exclude_id_numbers = forms.CharField(
         label=_("Leave out (ID numbers, one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    max_leave_share = ShareField(
+        label=_("Leave allowed"),
+        initial="1/7",
+        help_text=_(
+            "The largest share of a batch's hours a cadre may spend on approved leave and still complete it: "
+            "a fraction such as 1/7 or a percentage such as 15%."
+        ),
+    )
 
     class Meta:
         model = Programme
@@ -51,8 +61,6 @@ class ProgrammeForm(WagtailAdminModelForm):
             "ends_on",
             "credit_hours",
             "newly_posted_days",
-            "max_leave_numerator",
-            "max_leave_denominator",
             "absences_fail_at",
             "is_induction",
         ]
@@ -60,9 +68,20 @@ class ProgrammeForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope_for(self.for_user) if self.for_user else NOTHING
-        units = selectors.units_in_scope(scope=self.scope)
+        units = selectors.units_in_scope(scope=self.scope).order_by("path")
+        # Widgets first: a model choice field hands its choices to the widget it has when the
+        # queryset is set.
+        self.fields["unit"].widget = UnitChooser()
+        self.fields["population_units"].widget = FilterableCheckboxSelectMultiple()
         self.fields["unit"].queryset = units
         self.fields["population_units"].queryset = units
+        self.fields["population_units"].label_from_instance = lambda unit: f"{'　' * (unit.depth - 1)}{unit.name}"
+        self.order_fields([*self._meta.fields[: self._meta.fields.index("absences_fail_at")], "max_leave_share"])
+        if self.instance.pk or not self.is_bound:
+            self.initial["max_leave_share"] = (
+                self.instance.max_leave_numerator,
+                self.instance.max_leave_denominator,
+            )
         if self.instance.pk:
             self.fields["include_id_numbers"].initial = "\n".join(
                 self.instance.include_cadres.values_list("id_number", flat=True)
@@ -87,6 +106,8 @@ class ProgrammeForm(WagtailAdminModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("max_leave_share"):
+            self.instance.max_leave_numerator, self.instance.max_leave_denominator = data["max_leave_share"]
         unit = data.get("unit")
         if unit and any(not unit.contains(u) for u in data.get("population_units", [])):
             self.add_error("population_units", POPULATION_OUTSIDE_PROGRAMME)
@@ -107,6 +128,7 @@ class UnavailabilityForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         scope = scope_for(self.for_user) if self.for_user else NOTHING
         self.fields["cadre"].queryset = selectors.cadres_in_scope(scope=scope)
+        self.fields["cadre"].widget = CadreChooser()
 
 
 class BatchForm(WagtailAdminModelForm):
@@ -121,9 +143,11 @@ class BatchForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         scope = scope_for(self.for_user) if self.for_user else NOTHING
         self.fields["programme"].queryset = selectors.programmes_in_scope(scope=scope)
+        self.fields["trainers"].widget = FilterableCheckboxSelectMultiple()
         self.fields["trainers"].queryset = (
-            get_user_model().objects.filter(groups__name=TRAINER_GROUP).order_by("username")
+            get_user_model().objects.filter(groups__name=TRAINER_GROUP, is_active=True).order_by("username")
         )
+        self.fields["trainers"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import ListingButton
+from wagtail.permissions import policy_registry
 
 from postings import selectors
 from postings.admin_views.base import ScopedModelViewSet, ServiceErrorsMixin
@@ -24,6 +26,16 @@ from postings.scoping import user_scope
 from postings.services.supervision import follow_up_record, inspection_record
 
 FOLLOW_UP_RECORDED = _("Follow-up recorded.")
+
+
+def team_members(request, pk: int) -> JsonResponse:
+    """The open postings of one work team, for the inspection form's absentee checkboxes."""
+    if not policy_registry.get_by_type(Inspection).user_has_permission(request.user, "add"):
+        raise PermissionDenied
+    scope = user_scope(request.user)
+    team = get_object_or_404(selectors.teams_in_scope(scope=scope), pk=pk)
+    postings = selectors.open_postings_of_team(team_id=team.pk, scope=scope)
+    return JsonResponse({"members": [{"id": p.pk, "label": p.cadre.name} for p in postings]})
 
 
 class InspectionCreateView(ServiceErrorsMixin, generic.CreateView):

@@ -13,7 +13,7 @@ from wagtail.models import Orderable
 
 from lms.sanitise import sanitise_rich_text
 from quizzes import grading
-from quizzes.forms import QuestionAdminForm
+from quizzes.forms import QuestionAdminForm, QuestionBankForm
 
 CATEGORY_OF_ANOTHER_BANK = gettext_noop("The category belongs to another question bank.")
 STEM_FEATURES = ["bold", "italic", "ol", "ul", "image", "link"]
@@ -49,6 +49,7 @@ class QuestionBank(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("owner")]
+    base_form_class = QuestionBankForm
 
     class Meta:
         ordering = ["name"]

@@ -343,10 +343,19 @@ class ExportViewTests:
             [world.own_cadre.masked_id_number, world.south_cadre.masked_id_number]
         )
 
-    def test_the_administrator_export_has_full_id_numbers(self, client, world):
+    def test_the_administrator_full_export_has_full_id_numbers(self, client, world):
+        client.force_login(world.users["admin"])
+
+        response = client.get(reverse("cadres_roster_export_full"))
+
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
+        assert world.other_cadre.id_number in [row[3] for row in rows]
+
+    def test_the_plain_export_is_masked_for_administrators_too(self, client, world):
         client.force_login(world.users["admin"])
 
         response = client.get(reverse("cadres_roster_export"))
 
         rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
-        assert world.other_cadre.id_number in [row[3] for row in rows]
+        assert world.other_cadre.masked_id_number in [row[3] for row in rows]
+        assert world.other_cadre.id_number not in [row[3] for row in rows]

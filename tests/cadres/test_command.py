@@ -24,7 +24,7 @@ class ImportRosterCommandTests:
         call_command("import_roster", str(path), "--unit", "C01", stdout=out, stderr=err)
 
         assert Cadre.objects.count() == 2
-        assert "Imported 2 rows: 2 added, 0 updated, 2 units added." in out.getvalue()
+        assert "Imported 2 rows: 2 added, 0 updated, 2 units added, 2 posted to work teams." in out.getvalue()
         assert "writing: 2/2" in err.getvalue()
 
     def test_a_bad_file_prints_row_errors_and_fails(self, county, tmp_path, settings):

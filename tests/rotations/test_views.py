@@ -118,8 +118,7 @@ class OfficerActionTests(RotationPagesSetup):
                 "ends_on": "2031-10-31",
                 "credit_hours": "12",
                 "newly_posted_days": "90",
-                "max_leave_numerator": "1",
-                "max_leave_denominator": "7",
+                "max_leave_share": "1/7",
                 "absences_fail_at": "3",
                 "include_id_numbers": "",
                 "exclude_id_numbers": self.cadre.id_number,
@@ -128,6 +127,32 @@ class OfficerActionTests(RotationPagesSetup):
         self.assertEqual(response.status_code, 302)
         created = Programme.objects.get(name="第二期轮训")
         self.assertEqual(list(created.exclude_cadres.all()), [self.cadre])
+        self.assertEqual((created.max_leave_numerator, created.max_leave_denominator), (1, 7))
+
+    def test_the_leave_allowed_is_one_field_read_as_a_fraction_or_a_percentage(self):
+        self.client.force_login(self.users["officer_own"])
+        data = {
+            "name": "第三期轮训",
+            "organiser": "县委组织部",
+            "unit": self.township.pk,
+            "population_units": [self.team.pk],
+            "starts_on": "2031-03-01",
+            "ends_on": "2031-10-31",
+            "credit_hours": "12",
+            "newly_posted_days": "90",
+            "max_leave_share": "10%",
+            "absences_fail_at": "3",
+        }
+        response = self.client.post(reverse("rotations_programme:add"), data)
+        self.assertEqual(response.status_code, 302)
+        created = Programme.objects.get(name="第三期轮训")
+        self.assertEqual((created.max_leave_numerator, created.max_leave_denominator), (1, 10))
+        page = self.client.get(reverse("rotations_programme:edit", args=[created.pk])).content.decode()
+        self.assertIn('name="max_leave_share" value="1/10"', page)
+        self.assertNotIn("max_leave_numerator", page)
+        # Population units are checkboxes (with a filter box), the officer's units among them.
+        self.assertIn(f'type="checkbox" name="population_units" value="{self.team.pk}"', page)
+        self.assertIn("data-filterable-checkboxes", page)
 
     def test_an_officer_makes_a_batch_by_hand_with_its_sessions_and_trainers(self):
         self.client.force_login(self.users["officer_own"])
@@ -161,8 +186,7 @@ class OfficerActionTests(RotationPagesSetup):
                 "ends_on": "2031-10-31",
                 "credit_hours": "1",
                 "newly_posted_days": "1",
-                "max_leave_numerator": "1",
-                "max_leave_denominator": "7",
+                "max_leave_share": "1/7",
                 "absences_fail_at": "3",
             },
         )

@@ -78,6 +78,16 @@ def shared(key: str, kwarg: str) -> Callable[[World, str], dict]:
     return kwargs
 
 
+def trainer_login() -> Callable[[World, str], dict]:
+    """The trainer's own login, the same on both sides (logins belong to no subtree)."""
+
+    def kwargs(world: World, side: str) -> dict:
+        return {"pk": world.users["trainer"].pk}
+
+    kwargs.shared = True
+    return kwargs
+
+
 def admin(
     *,
     trainer=NO,
@@ -245,6 +255,24 @@ REGISTRY: dict[str, Entry] = {
     # on POST (tests/cadres/test_activation_slips.py). Reissuing names a cadre.
     "cadres_activation_slips": admin(),
     "cadres_activation_reissue": admin(kwargs=cadre_of()),
+    # Full ID numbers: administrators, and officers only once granted "Can see full ID numbers".
+    "cadres_roster_export_full": admin(officer=DENIED),
+    # Choosers list the user's own subtree (trainers: nothing) and answer "chosen" for nothing else.
+    "cadre_chooser:choose": admin(trainer=OK),
+    "cadre_chooser:choose_results": admin(trainer=OK),
+    "cadre_chooser:chosen": admin(trainer=MISSING, kwargs=cadre_of(), township_other=MISSING),
+    "cadre_chooser:chosen_multiple": admin(trainer=OK),
+    "unit_chooser:choose": admin(trainer=OK),
+    "unit_chooser:choose_results": admin(trainer=OK),
+    "unit_chooser:chosen": admin(
+        trainer=MISSING, kwargs=lambda w, side: {"pk": w.side(side).team.pk}, township_other=MISSING
+    ),
+    "unit_chooser:chosen_multiple": admin(trainer=OK),
+    # Question-bank owners: the trainers' circle, for trainers and administrators; officers get none.
+    "staff_chooser:choose": admin(trainer=OK),
+    "staff_chooser:choose_results": admin(trainer=OK),
+    "staff_chooser:chosen": admin(trainer=OK, officer=MISSING, kwargs=trainer_login()),
+    "staff_chooser:chosen_multiple": admin(trainer=OK),
     # --- quizzes (banks and quizzes are shared by the whole site, not kept per subtree) -------
     **snippets("courses_coursecategory", "course_category"),
     # Trainers may add and change course categories, not delete them.
@@ -344,6 +372,7 @@ REGISTRY: dict[str, Entry] = {
     ),
     "postings_flags:follow_up": admin(kwargs=obj("flag")),
     **viewset("postings_rules", "rules"),
+    "postings_team_members": admin(kwargs=lambda w, side: {"pk": w.side(side).team.pk}, township_other=MISSING),
     "postings_report_teams": admin(),
     "postings_report_teams_results": admin(),
     "postings_report_ending": admin(),

@@ -51,6 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {result.total_rows} rows: {result.created} added, {result.updated} updated, "
-                f"{result.units_created} units added."
+                f"{result.units_created} units added, {result.postings_created} posted to work teams."
             )
         )
+        for note in result.notes:
+            self.stdout.write(f"row {note.row} [{note.column}]: {note.render(gettext)}")

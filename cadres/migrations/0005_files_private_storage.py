@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadres', '0003_initialpassword'),
+        ('cadres', '0004_accounts_activation'),
     ]
 
     operations = [
