@@ -45,7 +45,8 @@ def test_the_video_fills_the_column_at_16_9_and_the_document_is_titled(live_serv
     video = page.locator("video")
     expect(video).to_be_visible()
     column = page.locator("article.lesson").evaluate(
-        "el => { const s = getComputedStyle(el); return el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }"
+        "el => { const s = getComputedStyle(el);"
+        " return el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }"
     )
     box = video.bounding_box()
     assert box["width"] >= column - 1, (box, column)
