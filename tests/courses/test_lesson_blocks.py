@@ -121,3 +121,57 @@ class DocumentBlockTests:
         assert '<span class="document-title">促进法原文</span>' in page
         assert "PDF · 2.0\xa0KB" in page
         assert "乡村振兴促进法全文.pdf" not in page
+
+
+@pytest.mark.django_db
+class LessonAuthoringTests:
+    """Through the Wagtail page editor, as a trainer's browser posts it."""
+
+    @pytest.fixture
+    def course(self):
+        return course_index().add_child(instance=CoursePage(title="产业振兴", summary="简介"))
+
+    @pytest.fixture
+    def handout(self):
+        return Document.objects.create(title="政策汇编.pdf", file=ContentFile(b"%PDF-1.4\n", name="handout.pdf"))
+
+    def _post(self, client, course, *, duration: str, handout):
+        from django.urls import reverse
+        from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+        from tests.factories import make_admin
+
+        client.force_login(make_admin())
+        data = nested_form_data(
+            {
+                "title": "讲座",
+                "slug": "talk",
+                "minutes": "15",
+                "body": streamfield(
+                    [
+                        ("video", {"video": "", "embed": "", "duration_seconds": duration, "caption": ""}),
+                        ("document", {"document": str(handout.pk), "title": ""}),
+                    ]
+                ),
+                "go_live_at": "",
+                "expire_at": "",
+                "comments": inline_formset([]),
+            }
+        )
+        return client.post(reverse("wagtailadmin_pages:add", args=("courses", "lessonpage", course.pk)), data)
+
+    def test_a_length_typed_as_minutes_and_seconds_is_saved_in_seconds(self, client, course, handout):
+        response = self._post(client, course, duration="12:30", handout=handout)
+
+        assert response.status_code == 302
+        lesson = LessonPage.objects.get(slug="talk")
+        assert lesson.video_seconds == 750
+        assert lesson.body[0].value["duration_seconds"] == 750
+        assert lesson.body[1].value["title"] == "政策汇编"
+
+    def test_an_unreadable_length_is_refused_with_how_to_type_it(self, client, course, handout):
+        response = self._post(client, course, duration="12:75", handout=handout)
+
+        assert response.status_code == 200
+        assert DURATION_UNREADABLE in response.content.decode()
+        assert not LessonPage.objects.filter(slug="talk").exists()
