@@ -198,6 +198,17 @@ def lesson_progress_map(*, cadre: Cadre | None, lesson_ids) -> dict[int, LessonP
     return {p.lesson_id: p for p in LessonProgress.objects.filter(cadre=cadre, lesson_id__in=list(lesson_ids))}
 
 
+def incomplete_lesson_count(*, cadre: Cadre, course: CoursePage) -> int:
+    """How many of the course's live lessons the cadre has not completed yet. One query."""
+    completed = LessonProgress.objects.filter(cadre=cadre, completed_at__isnull=False).values("lesson_id")
+    return course.lessons().exclude(pk__in=completed).count()
+
+
+def unpublished_lessons(*, course: CoursePage) -> QuerySet[LessonPage]:
+    """The course's lessons that are not live (drafts, or waiting in review), in course order."""
+    return LessonPage.objects.child_of(course).filter(live=False).order_by("path")
+
+
 @dataclass(frozen=True)
 class SearchHit:
     page: CoursePage | LessonPage

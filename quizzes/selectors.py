@@ -258,6 +258,19 @@ class AttemptReview:
     def shows_anything_per_question(self) -> bool:
         return bool(self.shows - {review.What.SCORE})
 
+    @property
+    def shows_correctness(self) -> bool:
+        return review.What.CORRECTNESS in self.shows
+
+    @property
+    def correct(self) -> list[PaperQuestion]:
+        return [q for q in self.questions if q.outcome == "correct"]
+
+    @property
+    def to_look_at(self) -> list[PaperQuestion]:
+        """Every question not known to be right, in paper order: shown first and open."""
+        return [q for q in self.questions if q.outcome != "correct"]
+
 
 def reveal(
     question: PaperQuestion,

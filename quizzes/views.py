@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
-from quizzes import review, selectors, services
+from quizzes import review, selectors, services, starting
 from quizzes.exceptions import AttemptFinished, BadAnswer, NotYourAttempt, QuizzesError
 from quizzes.models import Attempt, Question, QuestionType, Quiz
 from quizzes.views_paper import has_feedback, question_html
@@ -83,7 +83,13 @@ def attempt_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     cadre = _cadre(request)
     if cadre is None:
         return _not_a_cadre(request)
-    quiz = get_object_or_404(Quiz, pk=quiz_id, is_published=True)
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id, is_published=True)
+    if request.POST.get("confirmed") != "1":
+        standing = selectors.quiz_standing(cadre=cadre, quiz=quiz)
+        warning = starting.start_warning(cadre=cadre, quiz=quiz, standing=standing)
+        if warning is not None:
+            # Nothing is written until the cadre confirms on this page.
+            return render(request, "quizzes/attempt_confirm.html", {"quiz": quiz, "warning": warning})
     try:
         attempt = services.attempt_start(quiz=quiz, cadre=cadre)
     except QuizzesError as error:
@@ -161,8 +167,24 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(
         request,
         "quizzes/attempt_result.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "review": attempt_review, "standing": standing},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "review": attempt_review,
+            "standing": standing,
+            "can_retake": _can_start_new(attempt.quiz, standing),
+        },
     )
+
+
+def _can_start_new(quiz: Quiz, standing: selectors.Standing) -> bool:
+    if standing.in_progress is not None or standing.attempts_left == 0:
+        return False
+    try:
+        services.quiz_check_available(quiz=quiz, now=timezone.now())
+    except QuizzesError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------- JSON API

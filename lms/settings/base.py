@@ -237,6 +237,8 @@ WAGTAILADMIN_USER_LOGIN_FORM = "lms.admin_forms.AdminLoginForm"
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_WORKFLOW_ENABLED = True
+# A course goes live only once its lessons are live (courses.review, courses.workflow_finish).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.workflow_finish.publish_workflow_state"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "mp4", "webm", "mp3"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 500 * 1024 * 1024

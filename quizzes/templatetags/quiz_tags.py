@@ -48,3 +48,19 @@ def outcome_label(outcome: str) -> str:
         "pending": gettext("Waiting for grading"),
     }
     return labels.get(outcome, "")
+
+
+@register.filter
+def true_false_choices(question) -> list[tuple[str, str]]:
+    """The two answers of a true/false question as (key, label), keys as the answer key spells them."""
+    from django.utils.translation import gettext
+
+    return [("true", gettext("True")), ("false", gettext("False"))]
+
+
+@register.filter
+def is_same(value, key: str) -> bool:
+    """A true/false answer (True/False, or the key's "true"/"false") compared with a key."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return value == key

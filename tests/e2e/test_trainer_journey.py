@@ -98,8 +98,9 @@ class TrainerCourseTests:
         log_in(reviewer, live_server.url, "admin")
         expect(reviewer.get_by_role("link", name=COURSE_TITLE).first).to_be_visible()
         screenshot(reviewer, "admin-dashboard", full_page=False)
-        approve(reviewer, live_server.url, course_id)
+        # Lessons first: a course cannot go live while one of its lessons is a draft.
         approve(reviewer, live_server.url, lesson_id)
+        approve(reviewer, live_server.url, course_id)
 
         cadre_view.goto(live_server.url + "/courses/")
         cadre_view.get_by_role("link", name=COURSE_TITLE).click()
