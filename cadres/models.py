@@ -206,8 +206,8 @@ class Account(models.Model):
     code_expires_at = models.DateTimeField(_("activation code expires at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("account")
-        verbose_name_plural = _("accounts")
+        verbose_name = _("login account")
+        verbose_name_plural = _("login accounts")
         constraints = [
             models.CheckConstraint(
                 name="account_code_has_expiry",

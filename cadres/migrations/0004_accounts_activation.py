@@ -46,8 +46,8 @@ class Migration(migrations.Migration):
                 ('code_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='activation code expires at')),
             ],
             options={
-                'verbose_name': 'account',
-                'verbose_name_plural': 'accounts',
+                'verbose_name': 'login account',
+                'verbose_name_plural': 'login accounts',
                 'constraints': [models.CheckConstraint(condition=models.Q(('code_hash', ''), ('code_expires_at__isnull', False), _connector='OR'), name='account_code_has_expiry')],
             },
         ),
