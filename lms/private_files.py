@@ -4,7 +4,7 @@ They live in the "private" storage (`STORAGES["private"]`, by default a director
 MEDIA_ROOT, `PRIVATE_MEDIA_ROOT`) which is never mapped to a URL: no web server, object-storage
 bucket policy or `/media/` route may serve it. A view that has checked who may read a file
 streams it with `private_file_response`, or hands it to nginx with `X-Accel-Redirect` when
-`PRIVATE_MEDIA_ACCEL_REDIRECT` names an `internal` location (docs/security-files.md).
+`PRIVATE_MEDIA_ACCEL_REDIRECT` names an `internal` location (docs/security.md).
 """
 
 from __future__ import annotations

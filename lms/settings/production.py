@@ -67,7 +67,7 @@ MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)  # noqa: F405
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
 # Private files (claim proofs, exports, certificate bundles, roster uploads): a directory no web
 # server maps to a URL (a shared mount for several app servers), or a bucket of its own that
-# grants no public or signed-URL access. Never the media storage. See docs/security-files.md.
+# grants no public or signed-URL access. Never the media storage. See docs/security.md.
 PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT", str(PRIVATE_MEDIA_ROOT))  # noqa: F405
 PRIVATE_STORAGE_BACKEND = os.environ.get("PRIVATE_STORAGE_BACKEND", "lms.private_files.PrivateFileSystemStorage")
 PRIVATE_STORAGE_OPTIONS = json.loads(os.environ.get("PRIVATE_STORAGE_OPTIONS", "{}"))
