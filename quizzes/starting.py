@@ -8,8 +8,8 @@ from django.utils.translation import ngettext
 
 from cadres.models import Cadre
 from courses import selectors as course_selectors
+from quizzes import selectors
 from quizzes.models import Quiz
-from quizzes.selectors import Standing
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,20 @@ class StartWarning:
         return text.format(lessons=n, left=self.attempts_left_after)
 
 
-def start_warning(*, cadre: Cadre, quiz: Quiz, standing: Standing) -> StartWarning | None:
+def start_warning(*, cadre: Cadre, quiz: Quiz) -> StartWarning | None:
     """A warning to confirm before a new attempt of a course's final test while lessons remain.
 
-    None when nothing needs confirming: a stand-alone exam, an attempt already open (it is
-    resumed, no attempt is spent) or every live lesson of the course completed.
+    None when nothing needs confirming: a stand-alone exam, every live lesson of the course
+    completed, or an attempt already open (it is resumed, no attempt is spent). Checked in that
+    order so an exam start, the burst path, costs no query here.
     """
-    if quiz.course_id is None or standing.in_progress is not None:
+    if quiz.course_id is None:
         return None
     lessons_left = course_selectors.incomplete_lesson_count(cadre=cadre, course=quiz.course)
     if not lessons_left:
+        return None
+    standing = selectors.quiz_standing(cadre=cadre, quiz=quiz)
+    if standing.in_progress is not None:
         return None
     attempts_left = standing.attempts_left
     return StartWarning(

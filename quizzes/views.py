@@ -85,8 +85,7 @@ def attempt_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
         return _not_a_cadre(request)
     quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id, is_published=True)
     if request.POST.get("confirmed") != "1":
-        standing = selectors.quiz_standing(cadre=cadre, quiz=quiz)
-        warning = starting.start_warning(cadre=cadre, quiz=quiz, standing=standing)
+        warning = starting.start_warning(cadre=cadre, quiz=quiz)
         if warning is not None:
             # Nothing is written until the cadre confirms on this page.
             return render(request, "quizzes/attempt_confirm.html", {"quiz": quiz, "warning": warning})

@@ -244,7 +244,9 @@ class ActivationPageTests:
         assert elsewhere.status_code == 302
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: a plain flush afterwards would re-create the role groups (post_migrate)
+# under new ids, and the browser tests' serialized rollback would then collide with them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_takes_initial_passwords_away_and_leaves_chosen_ones():
     executor = MigrationExecutor(connection)
     before = [("cadres", "0003_initialpassword")]

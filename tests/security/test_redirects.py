@@ -11,16 +11,20 @@ import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from cadres.models import UnitLevel
 from lms.redirects import safe_next_url
-from tests.factories import CadreFactory, make_officer, unit_root
+from postings.models import LeaveRequest, LeaveStatus
+from tests.factories import CadreFactory, make_officer, make_posting, unit_child, unit_root
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +58,7 @@ class Driver:
     method: str = "post"
     data: Callable[[dict], dict] = lambda users: {}
     referer: bool = False
+    args: Callable[[dict], list] = lambda users: []
 
 
 DRIVERS: dict[str, Driver] = {
@@ -61,6 +66,10 @@ DRIVERS: dict[str, Driver] = {
     "logout": Driver("cadre"),
     "set_language": Driver(None, data=lambda users: {"language": "en"}, referer=True),
     "reports_remind": Driver("officer"),
+    # Deciding leave from the list's row returns to the list the row was on.
+    "postings_leave:decide": Driver(
+        "officer", data=lambda users: {"approve": "1", "note": ""}, args=lambda users: [users["leave"].pk]
+    ),
     "wagtailadmin_login": Driver(
         None, data=lambda users: {"username": users["officer"].username, "password": PASSWORD}
     ),
@@ -116,7 +125,18 @@ def users():
     cadre = CadreFactory(unit=county)
     cadre.user.set_password(PASSWORD)
     cadre.user.save()
-    return {"officer": officer, "cadre": cadre.user}
+    today = timezone.localdate()
+    team = unit_child(county, code="TEAM", name="驻村工作队", level=UnitLevel.VILLAGE_TEAM)
+    leave = LeaveRequest.objects.create(
+        posting=make_posting(team, starts_on=today - timedelta(days=200)),
+        starts_on=today + timedelta(days=3),
+        ends_on=today + timedelta(days=4),
+        days=2,
+        reason="事假",
+        approval_level="township",
+        status=LeaveStatus.PENDING,
+    )
+    return {"officer": officer, "cadre": cadre.user, "leave": leave}
 
 
 def test_every_view_that_reads_a_redirect_target_has_a_driver():
@@ -153,7 +173,7 @@ def test_a_redirect_target_off_the_site_is_not_followed(name, payload, users):
         client.force_login(users[driver.user])
     data = {**driver.data(users), "next": payload}
     extra = {"HTTP_REFERER": payload} if driver.referer else {}
-    url = reverse(name)
+    url = reverse(name, args=driver.args(users))
 
     response = getattr(client, driver.method)(f"{url}?next={payload}", data, **extra)
 
