@@ -31,7 +31,7 @@ class RequiredCourseTests:
         log_in(officer, live_server.url, "county")
         assert path_of(officer.url) == "/admin/"
 
-        officer.get_by_role("link", name="必修课程").click()
+        officer.get_by_role("link", name="必修课程", exact=True).click()
         officer.get_by_role("link", name="添加").first.click()
         officer.get_by_label("课程").select_option(label="乡村振兴促进法解读")
         officer.get_by_label("单位").select_option(label="　城关镇")
