@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Model, QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.base import BasePermissionPolicy
 
 from cadres.roles import Scope, is_administrator, scope_for
 
@@ -88,3 +89,24 @@ class SubtreePermissionPolicy(ModelPermissionPolicy):
         if not self.user_has_any_permission(user, actions):
             return self.model._default_manager.none()
         return scope_filter(self.model._default_manager.all(), cached_scope(user), self.path_field)
+
+
+class AdministratorsOnlyPolicy(BasePermissionPolicy):
+    """Data kept for the whole province (credit rules, the holiday calendar): only administrators
+    see or change it."""
+
+    def user_has_permission(self, user, action):
+        return user.is_authenticated and user.is_active and cached_is_administrator(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_permission_for(self, user, action):
+        if self.user_has_permission(user, action):
+            return self.model.objects.all()
+        return self.model.objects.none()
+
+    def users_with_permission(self, action):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(is_superuser=True)

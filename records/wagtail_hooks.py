@@ -3,33 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cadres.permissions import cached_is_administrator, cached_scope
+from cadres.permissions import AdministratorsOnlyPolicy, cached_is_administrator, cached_scope
 from records import admin_views
 from records.models import CreditRule
-
-
-class AdministratorsOnlyPolicy(BasePermissionPolicy):
-    """Credit rules count for the whole province: only administrators change them."""
-
-    def user_has_permission(self, user, action):
-        return user.is_authenticated and user.is_active and cached_is_administrator(user)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def instances_user_has_permission_for(self, user, action):
-        if self.user_has_permission(user, action):
-            return self.model.objects.all()
-        return self.model.objects.none()
-
-    def users_with_permission(self, action):
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.filter(is_superuser=True)
-
 
 register_permission_policy(CreditRule, AdministratorsOnlyPolicy(CreditRule))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from cadres.roles import is_administrator, scope_for
+from cadres.roles import scope_for
 from rotations.models import Batch, Programme
 
 
@@ -53,23 +53,3 @@ def can_take_attendance(user, batch: Batch) -> bool:
     if not user.is_authenticated:
         return False
     return can_manage_programme(user, batch.programme) or batch.trainers.filter(pk=user.pk).exists()
-
-
-class AdministratorsOnlyPolicy(BasePermissionPolicy):
-    """Province-wide data (the holiday calendar): only administrators see or change it."""
-
-    def user_has_permission(self, user, action):
-        return user.is_authenticated and user.is_active and is_administrator(user)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def instances_user_has_permission_for(self, user, action):
-        if self.user_has_permission(user, action):
-            return self.model.objects.all()
-        return self.model.objects.none()
-
-    def users_with_permission(self, action):
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.filter(is_superuser=True)

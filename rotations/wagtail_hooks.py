@@ -9,11 +9,12 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from cadres.permissions import AdministratorsOnlyPolicy
 from cadres.roles import scope_for
 from rotations import admin_views, checkin_views, selectors, subtree_views
 from rotations.forms import BatchForm, ProgrammeForm, UnavailabilityForm
 from rotations.models import Batch, Holiday, Programme, Unavailability
-from rotations.permissions import AdministratorsOnlyPolicy, SubtreePermissionPolicy
+from rotations.permissions import SubtreePermissionPolicy
 from rotations.services import programmes
 
 register_permission_policy(Programme, SubtreePermissionPolicy(Programme, path_lookup="unit__path"))
