@@ -1,0 +1,1 @@
+"""What several apps share, written once (see docs/architecture.md)."""
